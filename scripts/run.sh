@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make run`: install what is missing, start PostgreSQL/Redis, migrate, load demo data,
+# then run every process in the foreground under honcho (Ctrl-C stops them all).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+scripts/services-up.sh
+set -a
+. scripts/dev.env
+set +a
+export PYTHONPATH="$PWD/services"
+export GATEWAY_RUN_DIR="$PWD/.run/gateway"
+.venv/bin/python -m common.migrate all
+for service in accounts inventory payments; do .venv/bin/python -m "$service.demo"; done
+.venv/bin/python gateway/render.py "$GATEWAY_RUN_DIR" >/dev/null
+cat <<MSG
+
+  tomtin is starting. Open:  http://127.0.0.1:${GATEWAY_PORT}/
+
+  Demo logins:  owner / owner-pass-2026   (all three businesses)
+                staff / staff-pass-2026   (water and laundry)
+
+MSG
+exec .venv/bin/honcho start -f Procfile

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# `make test`: install what is missing, make sure PostgreSQL and Redis answer, run every test.
+# Tests use their own database (tomtin_test) and Redis DB numbers, never the dev data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+scripts/services-up.sh
+if [ -f pwa/package.json ]; then (cd pwa && npm test --silent); fi
+export PYTHONPATH="$PWD/services"
+exec .venv/bin/pytest "$@"

@@ -1,0 +1,1 @@
+"""accounts: users, roles, the businesses each may act for, and login tokens."""

@@ -1,0 +1,36 @@
+"""accounts HTTP API: login, logout, who am I."""
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from common.auth import current_principal, login_required, revoke
+
+from . import services
+from .schemas import LoginSchema, TokenSchema, UserSchema
+
+bp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Login and identity")
+
+
+@bp.post("/login")
+@bp.arguments(LoginSchema)
+@bp.response(200, TokenSchema)
+def login(body):
+    """Exchange a username and password for a signed, expiring token."""
+    settings = current_app.extensions["tomtin"]["settings"]
+    return services.login(body["username"], body["password"], settings.secret_key, settings.token_ttl_seconds)
+
+
+@bp.post("/logout")
+@bp.response(204)
+@login_required()
+def logout():
+    """Revoke the caller's token."""
+    revoke(current_principal())
+
+
+@bp.get("/me")
+@bp.response(200, UserSchema)
+@login_required()
+def me():
+    """The logged-in user, their role and businesses."""
+    return services.get_user(current_principal().user_id)

@@ -1,0 +1,1 @@
+"""Shared package every tomtin service uses; it imports no service."""

@@ -1,0 +1,149 @@
+"""Signed, expiring bearer tokens that every service verifies locally.
+
+Accounts issues an HS256 JWT signed with SECRET_KEY; the other services verify it
+without a network hop. Logout puts the token's id on a Redis denylist until it expires.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from flask import current_app, g, request
+
+from .cache import cache_redis
+from .errors import Forbidden, NotFound, Unauthorized
+
+log = logging.getLogger("tomtin.auth")
+ALGORITHM = "HS256"
+ISSUER = "tomtin-accounts"
+BUSINESSES = ("water", "laundry", "retail")
+ROLES = ("owner", "staff")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: taken from a verified token."""
+
+    user_id: int
+    username: str
+    role: str
+    businesses: tuple[str, ...]
+    token_id: str
+    expires_at: dt.datetime
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == "owner"
+
+
+def issue_token(
+    secret: str, user_id: int, username: str, role: str, businesses: list[str], ttl_seconds: int
+) -> tuple[str, dt.datetime]:
+    """Sign a token for a user; returns the token and its expiry."""
+    now = dt.datetime.now(dt.UTC)
+    expires = now + dt.timedelta(seconds=ttl_seconds)
+    claims = {
+        "iss": ISSUER,
+        "sub": str(user_id),
+        "name": username,
+        "role": role,
+        "biz": sorted(businesses),
+        "jti": uuid.uuid4().hex,
+        "iat": now,
+        "exp": expires,
+    }
+    return jwt.encode(claims, secret, algorithm=ALGORITHM), expires
+
+
+def decode_token(secret: str, token: str) -> Principal:
+    """Verify signature, expiry and issuer; raise Unauthorized otherwise."""
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            options={"require": ["exp", "sub", "jti", "role"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthorized("The token has expired; log in again.") from exc
+    except jwt.PyJWTError as exc:
+        raise Unauthorized("The token is not valid.") from exc
+    if claims["role"] not in ROLES:
+        raise Unauthorized("The token is not valid.")
+    return Principal(
+        user_id=int(claims["sub"]),
+        username=claims.get("name", ""),
+        role=claims["role"],
+        businesses=tuple(claims.get("biz", [])),
+        token_id=claims["jti"],
+        expires_at=dt.datetime.fromtimestamp(claims["exp"], dt.UTC),
+    )
+
+
+def _revoked_key(token_id: str) -> str:
+    return f"tomtin:auth:revoked:{token_id}"
+
+
+def revoke(principal: Principal) -> None:
+    """Deny this token until it would have expired anyway."""
+    ttl = int((principal.expires_at - dt.datetime.now(dt.UTC)).total_seconds()) + 1
+    if ttl > 0:
+        cache_redis().set(_revoked_key(principal.token_id), b"1", ex=ttl)
+
+
+def _is_revoked(token_id: str) -> bool:
+    try:
+        return bool(cache_redis().exists(_revoked_key(token_id)))
+    except Exception:  # noqa: BLE001 - a Redis blip must not lock every user out
+        log.warning("denylist unavailable; accepting unexpired token", exc_info=True)
+        return False
+
+
+def current_principal() -> Principal:
+    """Authenticate the current request from its Authorization header."""
+    if "principal" in g:
+        return g.principal
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("Log in first: send 'Authorization: Bearer <token>'.")
+    principal = decode_token(current_app.extensions["tomtin"]["settings"].secret_key, token.strip())
+    if _is_revoked(principal.token_id):
+        raise Unauthorized("This token was logged out; log in again.")
+    g.principal = principal
+    return principal
+
+
+def login_required(role: str | None = None) -> Callable:
+    """Route decorator: a valid token, and the given role if one is named."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            principal = current_principal()
+            if role is not None and principal.role != role:
+                raise Forbidden(f"Only the {role} may do this.")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def check_business(principal: Principal, code: str, allow_all: bool = False) -> tuple[str, ...]:
+    """The business codes this request covers; 404 for unknown, 403 for not-yours."""
+    if allow_all and code == "all":
+        return principal.businesses
+    if code not in BUSINESSES:
+        raise NotFound(f"Unknown business {code!r}; expected one of {', '.join(BUSINESSES)}.")
+    if code not in principal.businesses:
+        raise Forbidden(f"You do not have access to the {code} business.")
+    return (code,)

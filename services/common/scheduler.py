@@ -1,0 +1,109 @@
+"""The single scheduler process: RQ's CronScheduler behind a Redis leader lock.
+
+Several scheduler processes may be started (e.g. one per host); only the one holding
+the lock enqueues, so every periodic job runs once per period. The others stand by
+and take over within one lock TTL if the leader dies.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import time
+import uuid
+
+from redis import Redis
+from rq.cron import CronJob, CronScheduler
+from rq.utils import import_attribute
+
+from .logs import configure_logging
+from .schedule import SCHEDULE
+
+LOCK_KEY = "tomtin:scheduler:leader"
+LOCK_TTL = 30
+log = logging.getLogger("tomtin.scheduler")
+
+# Renew only if we still own the lock: compare-and-expire in one atomic step.
+_RENEW = (
+    "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('expire', KEYS[1], ARGV[2]) end return 0"
+)
+
+
+class LeaderLock:
+    """A Redis lock with a TTL that the holder renews while it is alive."""
+
+    def __init__(self, connection: Redis, ttl: int = LOCK_TTL) -> None:
+        self.connection = connection
+        self.ttl = ttl
+        self.token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    def hold(self) -> bool:
+        """Acquire or renew; True while this process is the leader."""
+        if self.connection.set(LOCK_KEY, self.token, nx=True, ex=self.ttl):
+            return True
+        return bool(self.connection.eval(_RENEW, 1, LOCK_KEY, self.token, self.ttl))
+
+    def release(self) -> None:
+        if self.connection.get(LOCK_KEY) == self.token.encode():
+            self.connection.delete(LOCK_KEY)
+
+
+def build_scheduler(connection: Redis) -> CronScheduler:
+    """A CronScheduler loaded with SCHEDULE (jobs resolved by dotted name at start)."""
+    scheduler = CronScheduler(connection=connection)
+    for entry in SCHEDULE:
+        scheduler._cron_jobs.append(
+            CronJob(
+                queue_name=entry.queue,
+                func=import_attribute(entry.func_name),
+                interval=entry.interval,
+                cron=entry.cron,
+                job_timeout=entry.timeout,
+                result_ttl=600,
+                failure_ttl=7 * 24 * 3600,
+            )
+        )
+    return scheduler
+
+
+def run(connection: Redis) -> None:
+    """Loop until SIGTERM/SIGINT: lead and enqueue due jobs, or stand by."""
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    lock = LeaderLock(connection)
+    scheduler = build_scheduler(connection)
+    leading = False
+    try:
+        while not stopping:
+            if lock.hold():
+                if not leading:
+                    log.info("scheduler is leader", extra={"fields": {"token": lock.token}})
+                    leading = True
+                for job in scheduler.enqueue_jobs():
+                    log.info("enqueued", extra={"fields": {"job": job.func_name, "queue": job.queue_name}})
+                pause = min(scheduler.calculate_sleep_interval(), LOCK_TTL / 3)
+            else:
+                leading = False
+                pause = LOCK_TTL / 3
+            time.sleep(max(pause, 0.2))
+    finally:
+        lock.release()
+
+
+def main() -> None:
+    """Entry point: `python -m common.scheduler`."""
+    configure_logging("scheduler", os.environ.get("LOG_LEVEL", "INFO"))
+    url = os.environ.get("REDIS_QUEUE_URL") or exit("missing required environment variable REDIS_QUEUE_URL")
+    run(Redis.from_url(url))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""inventory: products, prices and stock for the three businesses."""

@@ -1,0 +1,1 @@
+"""payments: sales, cash and M-Pesa payments."""

@@ -1,0 +1,1 @@
+"""reporting: dashboards, reports and daily roll-ups, read from published views."""

@@ -1,0 +1,14 @@
+"""reporting app factory."""
+
+from flask import Flask
+
+from common.app_factory import create_service_app
+
+from .api import bp
+from .config import settings
+from .models import db
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the reporting app from the environment."""
+    return create_service_app(settings(), db, [bp], overrides)

@@ -1,0 +1,5 @@
+"""gunicorn entry point: `gunicorn reporting.wsgi:app`."""
+
+from .app import create_app
+
+app = create_app()

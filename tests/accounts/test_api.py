@@ -1,0 +1,80 @@
+"""accounts API: login, me, logout, and bad input in the shared error shape."""
+
+import pytest
+
+from accounts.services import create_user
+from support.problems import assert_problem
+
+
+@pytest.fixture
+def client(app_for):
+    app = app_for("accounts")
+    with app.app_context():
+        create_user("amina", "correct-horse-1", "staff", ["water"], "Amina")
+    return app.test_client()
+
+
+def login(client, username="amina", password="correct-horse-1"):
+    return client.post("/api/auth/login", json={"username": username, "password": password})
+
+
+def test_login_returns_token_with_role_and_businesses(client):
+    response = login(client, "AMINA")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["token_type"] == "Bearer"
+    assert body["user"]["role"] == "staff"
+    assert [b["code"] for b in body["user"]["businesses"]] == ["water"]
+    me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {body['token']}"})
+    assert me.status_code == 200 and me.get_json()["username"] == "amina"
+
+
+def test_password_is_stored_as_argon2id(app_for, client):
+    from accounts.models import User, db
+
+    with app_for("accounts").app_context():
+        user = db.session.query(User).filter_by(username="amina").one()
+        assert user.password_hash.startswith("$argon2id$")
+        assert "correct-horse-1" not in user.password_hash
+
+
+@pytest.mark.parametrize("username,password", [("amina", "wrong-password"), ("nobody", "correct-horse-1")])
+def test_bad_credentials_are_401_with_the_same_message(client, username, password):
+    body = assert_problem(login(client, username, password), 401)
+    assert body["detail"] == "Wrong username or password."
+
+
+def test_malformed_json_is_400(client):
+    response = client.post("/api/auth/login", data="{not json", content_type="application/json")
+    assert_problem(response, 400)
+
+
+def test_wrong_type_is_422_naming_the_field(client):
+    assert_problem(client.post("/api/auth/login", json={"username": 5, "password": "x"}), 422, "username")
+
+
+def test_unknown_field_is_422_naming_the_field(client):
+    response = client.post("/api/auth/login", json={"username": "amina", "password": "x", "admin": True})
+    assert_problem(response, 422, "admin")
+
+
+def test_missing_field_is_422(client):
+    assert_problem(client.post("/api/auth/login", json={"username": "amina"}), 422, "password")
+
+
+def test_logout_revokes_the_token(client):
+    token = login(client).get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.post("/api/auth/logout", headers=headers).status_code == 204
+    body = assert_problem(client.get("/api/auth/me", headers=headers), 401)
+    assert "logged out" in body["detail"]
+
+
+def test_deactivated_user_token_stops_working(app_for, client):
+    from accounts.models import User, db
+
+    token = login(client).get_json()["token"]
+    with app_for("accounts").app_context():
+        db.session.query(User).filter_by(username="amina").one().active = False
+        db.session.commit()
+    assert_problem(client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}), 401)

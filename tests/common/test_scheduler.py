@@ -1,0 +1,29 @@
+"""Exactly one scheduler leads; the heartbeat job runs end to end."""
+
+from redis import Redis
+
+from common.scheduler import LeaderLock, build_scheduler
+
+
+def test_only_one_leader_at_a_time(wiper):
+    import os
+
+    connection = Redis.from_url(os.environ["REDIS_QUEUE_URL"])
+    first, second = LeaderLock(connection, ttl=5), LeaderLock(connection, ttl=5)
+    assert first.hold() is True
+    assert second.hold() is False
+    assert first.hold() is True  # renewal by the holder
+    first.release()
+    assert second.hold() is True
+
+
+def test_schedule_enqueues_the_heartbeat(wiper):
+    import os
+
+    from rq import Queue
+
+    connection = Redis.from_url(os.environ["REDIS_QUEUE_URL"])
+    scheduler = build_scheduler(connection)
+    enqueued = scheduler.enqueue_jobs()
+    assert "common.tasks.heartbeat" in [job.func_name for job in enqueued]
+    assert Queue("default", connection=connection).count == 1

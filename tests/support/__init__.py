@@ -1,0 +1,1 @@
+"""Test helpers: the test environment, the database reset and the real process stack."""

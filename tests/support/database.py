@@ -1,0 +1,41 @@
+"""Create the test database from scratch with every migration, and wipe it between tests."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from common import migrate
+
+from .env import SERVICES, TEST_DB, admin_url
+
+
+def recreate() -> None:
+    """Drop the test database, bootstrap roles and schemas, and run every migration."""
+    server = sa.create_engine(admin_url("postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)'))
+    server.dispose()
+    migrate.bootstrap(admin_url("postgres"))
+    for service in SERVICES:
+        migrate.upgrade(service)
+
+
+class Wiper:
+    """Truncates every service table (not Alembic's) in one statement."""
+
+    def __init__(self) -> None:
+        self.engine = sa.create_engine(admin_url(), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT schemaname, tablename FROM pg_tables "
+                    "WHERE schemaname = ANY(:s) AND tablename <> 'alembic_version'"
+                ),
+                {"s": list(SERVICES)},
+            )
+            self.tables = [f'"{schema}"."{table}"' for schema, table in rows]
+
+    def wipe(self) -> None:
+        if self.tables:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text(f"TRUNCATE {', '.join(self.tables)} RESTART IDENTITY CASCADE"))

@@ -1,0 +1,132 @@
+"""Start the real processes from the Procfile on free ports, for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+from .env import service_environment
+
+ROOT = Path(__file__).resolve().parents[2]
+PORT_VARS = (
+    "ACCOUNTS_PORT",
+    "INVENTORY_PORT",
+    "PAYMENTS_PORT",
+    "REPORTING_PORT",
+    "DARAJA_SIM_PORT",
+    "GATEWAY_PORT",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def procfile() -> dict[str, str]:
+    """The Procfile's `name: command` lines: one definition for `make run` and the tests."""
+    entries = {}
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, command = line.partition(":")
+            entries[name.strip()] = command.strip()
+    return entries
+
+
+class Stack:
+    """The running system; `url` is the gateway, `port(name)` a service's own port."""
+
+    def __init__(self, only: tuple[str, ...] | None = None) -> None:
+        self.only = only
+        self.run_dir = Path(tempfile.mkdtemp(prefix="tomtin-stack-"))
+        self.run_dir.chmod(0o755)  # nginx workers run unprivileged and must reach the gateway dir
+        self.env = {**os.environ, **service_environment(), "PYTHONPATH": str(ROOT / "services")}
+        for var in PORT_VARS:
+            self.env[var] = str(free_port())
+        self.env["GATEWAY_RUN_DIR"] = str(self.run_dir / "gateway")
+        self.env["GATEWAY_ACCESS_LOG"] = "off"
+        self.env["GATEWAY_WORKERS"] = "2"
+        self.env["WEB_CONCURRENCY"] = "1"
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.url = f"http://127.0.0.1:{self.env['GATEWAY_PORT']}"
+
+    def port(self, name: str) -> int:
+        return int(self.env[f"{name.upper()}_PORT"])
+
+    def _command(self, command: str) -> list[str]:
+        expanded = re.sub(r"\$\{(\w+)\}", lambda m: self.env[m.group(1)], command)
+        return shlex.split(expanded)
+
+    def start(self) -> None:
+        subprocess.run(
+            [str(ROOT / ".venv/bin/python"), str(ROOT / "gateway/render.py"), self.env["GATEWAY_RUN_DIR"]],
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
+        for name, command in procfile().items():
+            if self.only is None or name in self.only:
+                self.start_process(name, command)
+        self.wait_ready()
+
+    def start_process(self, name: str, command: str | None = None) -> None:
+        """(Re)start one process of the Procfile."""
+        command = command or procfile()[name]
+        log = open(self.run_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
+        self.procs[name] = subprocess.Popen(
+            self._command(command),
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def stop_process(self, name: str, sig: int = signal.SIGTERM) -> None:
+        proc = self.procs.pop(name, None)
+        if proc and proc.poll() is None:
+            os.killpg(proc.pid, sig)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(5)
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        checks = [
+            f"http://127.0.0.1:{self.port(s)}/readyz"
+            for s in ("accounts", "inventory", "payments", "reporting")
+            if self.only is None or s in self.only
+        ]
+        if self.only is None or "gateway" in self.only:
+            checks.append(f"{self.url}/healthz")
+        if self.only is None or "daraja_sim" in self.only:
+            checks.append(f"http://127.0.0.1:{self.port('daraja_sim')}/healthz")
+        for url in checks:
+            while True:
+                try:
+                    if requests.get(url, timeout=1).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{url} not ready; logs in {self.run_dir}:\n{self.logs()}")
+                time.sleep(0.1)
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text()[-2000:]}" for p in self.run_dir.glob("*.log"))
+
+    def stop(self) -> None:
+        for name in list(self.procs):
+            self.stop_process(name)
