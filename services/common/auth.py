@@ -18,7 +18,7 @@ import jwt
 from flask import current_app, g, request
 
 from .cache import cache_redis
-from .errors import Forbidden, NotFound, Unauthorized
+from .errors import Forbidden, NotFound, Unauthorized, Unavailable
 
 log = logging.getLogger("tomtin.auth")
 ALGORITHM = "HS256"
@@ -95,8 +95,13 @@ def _revoked_key(token_id: str) -> str:
 def revoke(principal: Principal) -> None:
     """Deny this token until it would have expired anyway."""
     ttl = int((principal.expires_at - dt.datetime.now(dt.UTC)).total_seconds()) + 1
-    if ttl > 0:
+    if ttl <= 0:
+        return
+    try:
         cache_redis().set(_revoked_key(principal.token_id), b"1", ex=ttl)
+    except Exception as exc:  # noqa: BLE001 - say so rather than pretend the token is dead
+        log.error("could not record logout", exc_info=True)
+        raise Unavailable("Could not log out right now; try again in a moment.") from exc
 
 
 def _is_revoked(token_id: str) -> bool:

@@ -49,6 +49,12 @@ class Conflict(DomainError):
     status, title = 409, "Conflict"
 
 
+class Unavailable(DomainError):
+    """A dependency (Redis, Daraja) is down; the client may retry."""
+
+    status, title = 503, "Service unavailable"
+
+
 def problem(
     status: int, title: str, detail: str, errors: Any = None, headers: dict | None = None
 ) -> Response:

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` measures the running system; figures are printed, never asserted."""

@@ -1,0 +1,90 @@
+"""With the cache filled to Redis's limit (noeviction), queued jobs survive and services answer."""
+
+import shutil
+import socket
+import subprocess
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from redis.exceptions import OutOfMemoryError
+from rq import Queue
+
+from common.app_factory import create_service_app
+from common.config import load_settings
+from support.env import service_environment
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def shipped_policy() -> str:
+    for line in (ROOT / "compose/redis.conf").read_text().splitlines():
+        if line.startswith("maxmemory-policy"):
+            return line.split()[1]
+    raise AssertionError("redis.conf sets no maxmemory-policy")
+
+
+@pytest.fixture
+def small_redis(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(tmp_path), "--maxmemory", "4mb",
+         "--maxmemory-policy", shipped_policy()],
+        stdout=subprocess.DEVNULL,
+    )
+    client = Redis(port=port)
+    for _ in range(50):
+        try:
+            client.ping()
+            break
+        except Exception:  # noqa: BLE001 - still starting
+            time.sleep(0.1)
+    yield port
+    proc.terminate()
+    proc.wait(5)
+
+
+def fill_until_refused(client: Redis) -> int:
+    written = 0
+    chunk = b"x" * 16384
+    while True:
+        try:
+            client.set(f"tomtin:filler:{written}", chunk, ex=3600)
+        except OutOfMemoryError:
+            return written
+        written += 1
+
+
+def test_full_cache_keeps_jobs_and_services_answer(small_redis, auth, app_for):
+    from inventory.models import Product
+    from inventory.models import db as inventory_db
+
+    with app_for("inventory").app_context():
+        inventory_db.session.add(Product(business="water", sku="R20", name="Refill", unit="refill",
+                                         price=Decimal("50.00"), track_stock=False))
+        inventory_db.session.commit()
+
+    queue_conn = Redis(port=small_redis, db=0)
+    queue = Queue("default", connection=queue_conn)
+    for _ in range(5):
+        queue.enqueue("common.tasks.heartbeat")
+    assert fill_until_refused(Redis(port=small_redis, db=1)) > 0
+
+    assert queue.count == 5  # nothing evicted, in any DB
+    env = {**service_environment(), "REDIS_QUEUE_URL": f"redis://127.0.0.1:{small_redis}/0",
+           "REDIS_CACHE_URL": f"redis://127.0.0.1:{small_redis}/1"}
+    from inventory.api import bp
+    from inventory.models import db
+
+    app = create_service_app(load_settings("inventory", env=env), db, [bp])
+    client = app.test_client()
+    for _ in range(2):  # a cache write that is refused degrades to a miss, not an error
+        response = client.get("/api/inventory/businesses/water/products", headers=auth())
+        assert response.status_code == 200
+        assert response.get_json()["items"][0]["sku"] == "R20"
+    assert client.get("/readyz").status_code == 200
