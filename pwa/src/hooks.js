@@ -1,0 +1,55 @@
+/** Preact hooks shared by the views. */
+import { useEffect, useRef, useState } from 'preact/hooks'
+
+/**
+ * Poll `url` on `service`'s scheduler while the component is shown. `data` changes only when
+ * the server sent new data (a 304 leaves it alone); `status` carries freshness and errors.
+ */
+export function useResource(poller, service, url, { delta = false } = {}) {
+  const [data, setData] = useState(undefined)
+  const [status, setStatus] = useState({ freshAt: null, error: null, loading: true })
+  const handle = useRef(null)
+  useEffect(() => {
+    setData(undefined)
+    setStatus({ freshAt: null, error: null, loading: true })
+    if (!url) return undefined
+    const watch = poller.service(service).watch({
+      url,
+      delta,
+      onData: (next) => setData(next),
+      onState: ({ freshAt, error, loading, parked }) => setStatus({ freshAt, error, loading, parked }),
+    })
+    handle.current = watch
+    return () => watch.stop()
+  }, [poller, service, url, delta])
+  return { data, ...status, refresh: () => handle.current?.refresh() }
+}
+
+/** The current time, updated every `ms` while the page is visible. */
+export function useNow(ms = 1000) {
+  const [now, setNow] = useState(Date.now)
+  useEffect(() => {
+    const id = setInterval(() => document.visibilityState !== 'hidden' && setNow(Date.now()), ms)
+    return () => clearInterval(id)
+  }, [ms])
+  return now
+}
+
+/** Outbox counts and reachability, refreshed when the runtime says something changed. */
+export function useRuntimeStatus(runtime) {
+  const [status, setStatus] = useState({ waiting: 0, attention: 0, reach: runtime.poller.reachability() })
+  useEffect(() => {
+    let live = true
+    const update = () =>
+      Promise.all([runtime.outbox.count(), runtime.outbox.attentionCount()])
+        .then(([waiting, attention]) => live && setStatus({ waiting, attention, reach: runtime.poller.reachability() }))
+        .catch(() => {})
+    update()
+    const unsubscribe = runtime.subscribe(update)
+    return () => {
+      live = false
+      unsubscribe()
+    }
+  }, [runtime])
+  return status
+}

@@ -1,0 +1,64 @@
+/**
+ * The signed-in user on this phone: token and user (from POST /api/auth/login) in localStorage,
+ * mirrored for the service worker. Expiry is left to the server (a 401), because cheap phones
+ * often have a wrong clock.
+ */
+import { clearWorkerSession, saveWorkerSession } from './worker-session.js'
+
+const KEY = 'tomtin.session'
+const listeners = new Set()
+
+function storage() {
+  return globalThis.localStorage
+}
+
+/** The stored session `{token, expiresAt, user}`, or null. */
+export function loadSession() {
+  try {
+    const session = JSON.parse(storage()?.getItem(KEY) ?? 'null')
+    return session?.token && session?.user ? session : null
+  } catch {
+    return null
+  }
+}
+
+export function getToken() {
+  return loadSession()?.token ?? null
+}
+
+/** Keep the answer of a successful login. */
+export async function saveSession(login) {
+  const session = { token: login.token, expiresAt: login.expires_at, user: login.user }
+  storage().setItem(KEY, JSON.stringify(session))
+  await saveWorkerSession({ userId: login.user.id, token: login.token }).catch(() => {})
+  notify(session)
+  return session
+}
+
+/** Forget the token (logout, or the server said 401). */
+export async function clearSession() {
+  storage()?.removeItem(KEY)
+  await clearWorkerSession().catch(() => {})
+  notify(null)
+}
+
+/** Call `fn(session|null)` whenever the session changes; returns an unsubscribe function. */
+export function onSessionChange(fn) {
+  listeners.add(fn)
+  return () => listeners.delete(fn)
+}
+
+function notify(session) {
+  for (const fn of listeners) fn(session)
+}
+
+/** The business the user last looked at, if it is still one of theirs. */
+export function chosenBusiness(user) {
+  const code = storage()?.getItem(`tomtin.business.${user.id}`)
+  const codes = user.businesses.map((b) => b.code)
+  return codes.includes(code) ? code : (codes[0] ?? null)
+}
+
+export function chooseBusiness(user, code) {
+  storage()?.setItem(`tomtin.business.${user.id}`, code)
+}
