@@ -26,13 +26,14 @@ def _dumps(payload: Any) -> bytes:
 
 
 def encode(payload: dict[str, Any]) -> tuple[bytes, str]:
-    """Serialise with a fresh `as_of`; the strong ETag covers the data only.
+    """Serialise with a fresh `as_of` (or the payload's own); the strong ETag covers the data only.
 
     Leaving `as_of` out of the ETag means an unchanged data set keeps its ETag when
     the cache entry is rebuilt, so a polling phone keeps getting cheap 304s.
     """
-    etag = '"' + hashlib.sha256(_dumps(payload)).hexdigest()[:32] + '"'
-    return _dumps({**payload, "as_of": now_iso()}), etag
+    data = {key: value for key, value in payload.items() if key != "as_of"}
+    etag = '"' + hashlib.sha256(_dumps(data)).hexdigest()[:32] + '"'
+    return _dumps({**data, "as_of": payload.get("as_of") or now_iso()}), etag
 
 
 def _etag_matches(etag: str) -> bool:

@@ -61,6 +61,9 @@ def register_request_logging(app: Flask) -> None:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         g.request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         g.started = time.perf_counter()
+        # `g` outlives a request when an app context was already pushed (jobs, tests),
+        # so a previous request's caller must not carry over.
+        g.pop("principal", None)
 
     @app.after_request
     def _finish(response: Response) -> Response:

@@ -1,4 +1,7 @@
-"""inventory HTTP API."""
+"""inventory HTTP API: parse, call services, dump. Pollable GETs are cached per business."""
+
+import datetime as dt
+from functools import partial
 
 from flask_smorest import Blueprint
 
@@ -7,25 +10,149 @@ from common.cache import TTL
 from common.http import cached_pollable
 
 from . import services
-from .schemas import ProductListSchema
+from .schemas import (
+    DeltaQuerySchema,
+    MovementCreateSchema,
+    MovementListSchema,
+    MovementQuerySchema,
+    MovementSchema,
+    PriceHistoryListSchema,
+    PriceHistorySchema,
+    PriceSchema,
+    ProductCreateSchema,
+    ProductListSchema,
+    ProductSchema,
+    ProductUpdateSchema,
+    StockItemSchema,
+    StockListSchema,
+)
 
 bp = Blueprint("inventory", __name__, url_prefix="/api/inventory", description="Products and stock")
 
 
-@bp.get("/businesses/<business>/products")
-@bp.doc(
-    responses={
-        200: {"description": "Products", "content": {"application/json": {"schema": ProductListSchema}}}
-    }
-)
-@login_required()
-def list_products(business: str):
-    """Products of a business with prices and stock levels (pollable: ETag, 304, as_of)."""
-    check_business(current_principal(), business)
-    return cached_pollable(
-        "products",
-        business,
-        "list",
-        TTL["stock"],
-        lambda: ProductListSchema().dump({"items": services.list_products(business)}),
+def pollable_doc(schema):
+    """OpenAPI for a pollable GET: the JSON body, or 304 when If-None-Match still matches."""
+    content = {"application/json": {"schema": schema}}
+    return bp.doc(
+        responses={200: {"description": "OK", "content": content}, 304: {"description": "Not modified"}}
     )
+
+
+def _iso(at: dt.datetime) -> str:
+    # Truncated to milliseconds: rounding down keeps the delta cursor on the safe side.
+    return at.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _cached(dataset: str, business: str, key: str, ttl: int, rows, schema):
+    """A cached, pollable {"items": rows()}."""
+    return cached_pollable(dataset, business, key, ttl, lambda: {"items": schema.dump(rows(), many=True)})
+
+
+def _listing(dataset: str, business: str, since: dt.datetime | None, rows, schema):
+    """A cached, pollable list of rows(business, since) whose `as_of` is a safe delta cursor."""
+
+    def build() -> dict:
+        as_of = services.watermark()  # before the query: see services.watermark
+        return {"items": schema.dump(rows(business, since), many=True), "as_of": _iso(as_of)}
+
+    key = f"since:{since.astimezone(dt.UTC).isoformat()}" if since else "all"  # exact, not truncated
+    return cached_pollable(dataset, business, key, TTL["stock"], build)
+
+
+@bp.get("/businesses/<business>/products")
+@pollable_doc(ProductListSchema)
+@login_required()
+@bp.arguments(DeltaQuerySchema, location="query", as_kwargs=True)
+def list_products(business: str, changed_since: dt.datetime | None = None):
+    """Products of a business with prices and stock levels (pollable; `changed_since` for deltas)."""
+    check_business(current_principal(), business)
+    return _listing("products", business, changed_since, services.list_products, ProductSchema())
+
+
+@bp.post("/businesses/<business>/products")
+@login_required("owner")
+@bp.arguments(ProductCreateSchema)
+@bp.response(201, ProductSchema)
+def create_product(body: dict, business: str):
+    """Add a product to a business (owner)."""
+    check_business(current_principal(), business)
+    return services.create_product(business, body, current_principal())
+
+
+@bp.get("/products/<int:product_id>")
+@login_required()
+@bp.response(200, ProductSchema)
+def get_product(product_id: int):
+    """One product."""
+    return services.get_product(product_id, current_principal())
+
+
+@bp.patch("/products/<int:product_id>")
+@login_required("owner")
+@bp.arguments(ProductUpdateSchema)
+@bp.response(200, ProductSchema)
+def update_product(body: dict, product_id: int):
+    """Edit a product's name, unit, reorder level or active flag (owner)."""
+    return services.update_product(product_id, body, current_principal())
+
+
+@bp.put("/products/<int:product_id>/price")
+@login_required("owner")
+@bp.arguments(PriceSchema)
+@bp.response(200, ProductSchema)
+def change_price(body: dict, product_id: int):
+    """Set a product's price (owner); the old price stays in the history."""
+    return services.change_price(product_id, body["price"], current_principal())
+
+
+@bp.get("/products/<int:product_id>/prices")
+@pollable_doc(PriceHistoryListSchema)
+@login_required()
+def list_prices(product_id: int):
+    """A product's price history, newest first (pollable)."""
+    business = services.get_product(product_id, current_principal()).business
+    rows = partial(services.price_history, product_id, current_principal())
+    return _cached("prices", business, f"history:{product_id}", TTL["prices"], rows, PriceHistorySchema())
+
+
+@bp.get("/businesses/<business>/stock")
+@pollable_doc(StockListSchema)
+@login_required()
+@bp.arguments(DeltaQuerySchema, location="query", as_kwargs=True)
+def list_stock(business: str, changed_since: dt.datetime | None = None):
+    """Stock levels of tracked products (pollable; `changed_since` for deltas)."""
+    check_business(current_principal(), business)
+    return _listing("stock", business, changed_since, services.list_stock, StockItemSchema())
+
+
+@bp.get("/businesses/<business>/low-stock")
+@pollable_doc(StockListSchema)
+@login_required()
+def list_low_stock(business: str):
+    """Active tracked products at or below their reorder level (pollable)."""
+    check_business(current_principal(), business)
+    rows = partial(services.list_low_stock, business)
+    return _cached("low_stock", business, "list", TTL["stock"], rows, StockItemSchema())
+
+
+@bp.post("/businesses/<business>/movements")
+@login_required()
+@bp.arguments(MovementCreateSchema)
+@bp.response(201, MovementSchema)
+def record_movement(body: dict, business: str):
+    """Receive, return, adjust or write off stock (adjust and write-off: owner); 200 on a replay."""
+    check_business(current_principal(), business)
+    movement, created = services.record_movement(business, actor=current_principal(), **body)
+    return movement, 201 if created else 200
+
+
+@bp.get("/businesses/<business>/movements")
+@pollable_doc(MovementListSchema)
+@login_required()
+@bp.arguments(MovementQuerySchema, location="query", as_kwargs=True)
+def list_movements(business: str, **args):
+    """The stock ledger of a business, newest first (pollable; page with before_id)."""
+    check_business(current_principal(), business)
+    key = "list:" + ":".join(f"{k}={args.get(k)}" for k in ("product_id", "before_id", "limit"))
+    rows = partial(services.list_movements, business, **args)
+    return _cached("movements", business, key, TTL["stock"], rows, MovementSchema())

@@ -1,5 +1,7 @@
 """inventory app factory."""
 
+import os
+
 from flask import Flask
 
 from common.app_factory import create_service_app
@@ -11,4 +13,6 @@ from .models import db
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the inventory app from the environment."""
-    return create_service_app(settings(), db, [bp], overrides)
+    # TOMTIN_CACHE_DISABLED=1 runs without the Redis cache (the benchmark's baseline).
+    env = {"TOMTIN_CACHE_ENABLED": False} if os.environ.get("TOMTIN_CACHE_DISABLED") == "1" else {}
+    return create_service_app(settings(), db, [bp], {**env, **(overrides or {})})

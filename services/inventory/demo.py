@@ -1,9 +1,13 @@
-"""Demo products for the three businesses."""
+"""Demo products for the three businesses; opening stock goes in as `receive` movements."""
 
+import datetime as dt
 from decimal import Decimal
 
 import sqlalchemy as sa
 
+from common.auth import BUSINESSES, Principal
+
+from . import services
 from .app import create_app
 from .models import Product, db
 
@@ -20,6 +24,8 @@ DEMO_PRODUCTS = (
     ("retail", "MILK-500ML", "Milk 500 ml", "piece", "60.00", True, "6", "10"),
     ("retail", "AIRTIME-100", "Airtime 100", "piece", "100.00", False, "0", "0"),
 )
+# The demo owner as the actor of the opening entries (no real login involved).
+DEMO_OWNER = Principal(0, "demo", "owner", BUSINESSES, "demo", dt.datetime.now(dt.UTC))
 
 
 def load() -> None:
@@ -29,20 +35,24 @@ def load() -> None:
             exists = db.session.scalar(
                 sa.select(Product.id).where(Product.business == business, Product.sku == sku)
             )
-            if exists is None:
-                db.session.add(
-                    Product(
-                        business=business,
-                        sku=sku,
-                        name=name,
-                        unit=unit,
-                        price=Decimal(price),
-                        track_stock=tracked,
-                        stock_level=Decimal(level),
-                        reorder_level=Decimal(reorder),
-                    )
+            if exists is not None:
+                continue
+            product = services.create_product(
+                business,
+                {
+                    "sku": sku,
+                    "name": name,
+                    "unit": unit,
+                    "price": Decimal(price),
+                    "track_stock": tracked,
+                    "reorder_level": Decimal(reorder),
+                },
+                DEMO_OWNER,
+            )
+            if Decimal(level) > 0:
+                services.record_movement(
+                    business, product.id, "receive", Decimal(level), DEMO_OWNER, reason="opening stock"
                 )
-        db.session.commit()
 
 
 if __name__ == "__main__":

@@ -1,15 +1,360 @@
-"""inventory business rules. No Flask request here."""
+"""inventory business rules: products, prices, the stock ledger. No Flask request here.
+
+Every write runs in one transaction that (1) claims a transaction id first, (2) locks or
+atomically updates the product row, and (3) stamps `updated_at` with the database clock.
+That is what lets `watermark()` hand phones a delta cursor that never skips a row whose
+transaction commits late (see the function).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 
-from .models import Product, db
+from common.auth import Principal, check_business
+from common.cache import invalidate
+from common.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+from .models import PriceHistory, Product, StockMovement, db
+
+# Data sets cached per business; any change to a product or its stock bumps all of them.
+DATASETS = ("products", "stock", "low_stock", "movements", "prices")
+MANUAL_KINDS = ("receive", "adjust", "return", "write_off")
+OWNER_KINDS = ("adjust", "write_off")
+# Kinds that may not take stock below zero; sales may (the goods already left the shop).
+GUARDED_KINDS = ("adjust", "write_off")
+MAX_ID = 2**63 - 1
+LEVEL_LIMIT = Decimal("999999999.999")  # numeric(12,3)
+EDITABLE = ("name", "unit", "reorder_level", "active")
+
+# The oldest moment a not-yet-visible write can carry: the start of the oldest inventory
+# transaction that has written (it holds a transaction id), or now if there is none.
+_WATERMARK = sa.text(
+    "SELECT least(clock_timestamp(), (SELECT min(xact_start) FROM pg_stat_activity "
+    "WHERE backend_xid IS NOT NULL AND datname = current_database()))"
+)
 
 
-def list_products(business: str) -> list[Product]:
-    """Products of one business, active first then by name."""
+@dataclass(frozen=True)
+class SaleLine:
+    """One line of a paid sale, as payments' event carries it."""
+
+    sale_line_id: int
+    product_id: int
+    quantity: Decimal
+
+
+def watermark() -> dt.datetime:
+    """A delta cursor: every change not visible to reads that start after it has updated_at >= it.
+
+    Writers stamp updated_at with clock_timestamp() after claiming a transaction id, so a
+    write not yet committed when this runs either belongs to a transaction listed in
+    pg_stat_activity (updated_at >= its xact_start) or happens later (updated_at >= now).
+    Call it BEFORE the data query; READ COMMITTED gives that query a newer snapshot.
+    A long open write transaction only holds the cursor back (bigger deltas), never skips.
+    """
+    return db.session.scalar(_WATERMARK)
+
+
+def _claim_xid() -> None:
+    """Give this transaction its id now, before anything stamps updated_at."""
+    db.session.execute(sa.text("SELECT pg_current_xact_id()"))
+
+
+def _changed(business: str) -> None:
+    """Bump the cache generation of everything a product or stock change affects."""
+    for dataset in DATASETS:
+        invalidate(dataset, business)
+
+
+def _valid_id(product_id: int) -> bool:
+    return 0 < product_id <= MAX_ID
+
+
+def list_products(business: str, changed_since: dt.datetime | None = None) -> list[Product]:
+    """Products of one business, active first then by name; with changed_since, only changed ones."""
+    query = sa.select(Product).where(Product.business == business)
+    if changed_since is not None:
+        # >=, not >: a row stamped exactly at the cursor must come again; the phone dedupes by id.
+        query = query.where(Product.updated_at >= changed_since)
+    return list(db.session.scalars(query.order_by(Product.active.desc(), Product.name, Product.id)))
+
+
+def list_stock(business: str, changed_since: dt.datetime | None = None) -> list[Product]:
+    """Stock-tracked products of one business (deactivated ones included, so phones drop them)."""
+    return [p for p in list_products(business, changed_since) if p.track_stock]
+
+
+def list_low_stock(business: str) -> list[Product]:
+    """Active tracked products at or below their reorder level, emptiest first."""
     query = (
-        sa.select(Product).where(Product.business == business).order_by(Product.active.desc(), Product.name)
+        sa.select(Product)
+        .where(
+            Product.business == business,
+            Product.active,
+            Product.track_stock,
+            Product.stock_level <= Product.reorder_level,
+        )
+        .order_by(Product.stock_level - Product.reorder_level, Product.name)
     )
     return list(db.session.scalars(query))
+
+
+def get_product(product_id: int, actor: Principal) -> Product:
+    """A product the actor may see: 404 if absent, 403 if it belongs to another business."""
+    product = db.session.get(Product, product_id) if _valid_id(product_id) else None
+    if product is None:
+        raise NotFound(f"No product {product_id}.")
+    check_business(actor, product.business)
+    return product
+
+
+def _lock_product(product_id: int, actor: Principal) -> Product:
+    """The product row, locked until commit, after the same checks as get_product."""
+    _claim_xid()
+    query = sa.select(Product).where(Product.id == product_id).with_for_update()
+    product = db.session.scalar(query) if _valid_id(product_id) else None
+    if product is None:
+        raise NotFound(f"No product {product_id}.")
+    check_business(actor, product.business)
+    return product
+
+
+def create_product(business: str, data: dict[str, Any], actor: Principal) -> Product:
+    """Add a product (owner only) with its first price in the history."""
+    _require_owner(actor)
+    _claim_xid()
+    product = Product(business=business, **data)
+    db.session.add(product)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise Conflict(
+            f"{business} already has a product with SKU {data['sku']!r}.",
+            {"sku": ["Already used in this business."]},
+        ) from exc
+    db.session.add(PriceHistory(product_id=product.id, price=product.price, changed_by=actor.user_id))
+    db.session.commit()
+    _changed(business)
+    return product
+
+
+def update_product(product_id: int, changes: dict[str, Any], actor: Principal) -> Product:
+    """Edit name, unit, reorder level or active flag (owner only); prices go through change_price."""
+    _require_owner(actor)
+    product = _lock_product(product_id, actor)
+    for field in EDITABLE:
+        if field in changes:
+            setattr(product, field, changes[field])
+    db.session.commit()
+    _changed(product.business)
+    return product
+
+
+def change_price(product_id: int, price: Decimal, actor: Principal) -> Product:
+    """Set a new price (owner only), keeping the old one in the history; same price is a no-op."""
+    _require_owner(actor)
+    product = _lock_product(product_id, actor)
+    if product.price != price:
+        product.price = price
+        db.session.add(PriceHistory(product_id=product.id, price=price, changed_by=actor.user_id))
+    db.session.commit()
+    _changed(product.business)
+    return product
+
+
+def price_history(product_id: int, actor: Principal) -> list[PriceHistory]:
+    """Every price the product has had, newest first."""
+    get_product(product_id, actor)
+    query = (
+        sa.select(PriceHistory)
+        .where(PriceHistory.product_id == product_id)
+        .order_by(PriceHistory.valid_from.desc(), PriceHistory.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def record_movement(
+    business: str,
+    product_id: int,
+    kind: str,
+    quantity: Decimal,
+    actor: Principal,
+    reason: str | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> tuple[StockMovement, bool]:
+    """Record a manual movement and move the level with it; returns (movement, created).
+
+    receive/return add `quantity`; write_off removes it; adjust adds a signed quantity.
+    A repeated idempotency_key returns the first movement instead of moving stock again.
+    """
+    _check_manual(kind, quantity, actor, reason)
+    if idempotency_key is not None:
+        earlier = _replayed(idempotency_key, business, product_id, kind, quantity)
+        if earlier is not None:
+            return earlier, False
+    product = _lock_product(product_id, actor)
+    if product.business != business:
+        raise NotFound(
+            f"Product {product_id} is not a {business} product.", {"product_id": ["Not in this business."]}
+        )
+    if not product.track_stock:
+        raise Conflict(f"{product.name} is a service; its stock is not tracked.")
+    if not product.active:
+        raise Conflict(f"{product.name} is deactivated; reactivate it before moving its stock.")
+    delta = -quantity if kind == "write_off" else quantity
+    if kind in GUARDED_KINDS and product.stock_level + delta < 0:
+        raise Conflict(
+            f"Only {product.stock_level} {product.unit} of {product.name} in stock; "
+            f"this {kind.replace('_', '-')} would take it below zero."
+        )
+    if abs(product.stock_level + delta) > LEVEL_LIMIT:
+        raise Conflict(f"A stock level of {product.stock_level + delta} is more than this system can hold.")
+    movement = _insert_movement(product, kind, delta, actor.user_id, reason=reason, key=idempotency_key)
+    if movement is None:
+        # A concurrent request with the same key won the race while we waited for the lock.
+        db.session.rollback()
+        return _replayed(idempotency_key, business, product_id, kind, quantity), False
+    product.stock_level = product.stock_level + delta
+    db.session.commit()
+    _changed(business)
+    return movement, True
+
+
+def _check_manual(kind: str, quantity: Decimal, actor: Principal, reason: str | None) -> None:
+    if kind not in MANUAL_KINDS:
+        raise InvalidInput(
+            f"kind must be one of {', '.join(MANUAL_KINDS)}; sales move stock through payments.",
+            {"kind": ["Not a manual movement kind."]},
+        )
+    if kind in OWNER_KINDS and not actor.is_owner:
+        raise Forbidden(f"Only the owner may record a {kind.replace('_', '-')}.")
+    if kind in OWNER_KINDS and not reason:
+        raise InvalidInput(
+            f"A {kind.replace('_', '-')} needs a reason.", {"reason": ["Required for this kind."]}
+        )
+    if quantity == 0 or (kind != "adjust" and quantity < 0):
+        raise InvalidInput("quantity must be more than zero.", {"quantity": ["Must be more than zero."]})
+
+
+def _replayed(
+    key: uuid.UUID, business: str, product_id: int, kind: str, quantity: Decimal
+) -> StockMovement | None:
+    """The movement already recorded under this key, if it is the same request."""
+    movement = db.session.scalar(sa.select(StockMovement).where(StockMovement.idempotency_key == key))
+    if movement is None:
+        return None
+    signed = -quantity if kind == "write_off" else quantity
+    if (movement.business, movement.product_id, movement.kind, movement.quantity) != (
+        business,
+        product_id,
+        kind,
+        signed,
+    ):
+        raise Conflict(
+            "This idempotency_key was already used for a different movement.",
+            {"idempotency_key": ["Already used for a different movement."]},
+        )
+    return movement
+
+
+def _insert_movement(
+    product: Product,
+    kind: str,
+    delta: Decimal,
+    user_id: int | None,
+    reason: str | None = None,
+    source: tuple[str, int] | None = None,
+    key: uuid.UUID | None = None,
+) -> StockMovement | None:
+    """INSERT ... ON CONFLICT DO NOTHING: the new movement, or None if its source or key exists."""
+    values = {
+        "product_id": product.id,
+        "business": product.business,
+        "kind": kind,
+        "quantity": delta,
+        "reason": reason,
+        "source_type": source[0] if source else None,
+        "source_id": source[1] if source else None,
+        "idempotency_key": key,
+        "created_by": user_id,
+    }
+    statement = insert(StockMovement).values(**values).on_conflict_do_nothing().returning(StockMovement.id)
+    movement_id = db.session.scalar(statement)
+    return None if movement_id is None else db.session.get(StockMovement, movement_id)
+
+
+def apply_sale(business: str, sale_id: int, lines: Iterable[SaleLine]) -> int:
+    """Move stock for a paid sale, once per sale line however often it is applied; returns lines moved.
+
+    The unique (source_type, source_id) key decides: a second worker's INSERT waits for the
+    first one's commit and then does nothing, so it never touches the level. Untracked
+    products (services) are skipped. Sales may take stock below zero: they already happened.
+    """
+    _claim_xid()
+    wanted = sorted(lines, key=lambda line: (line.product_id, line.sale_line_id))  # one lock order
+    ids = {line.product_id for line in wanted}
+    products = {
+        p.id: p
+        for p in db.session.scalars(
+            sa.select(Product).where(Product.id.in_(ids), Product.business == business)
+        )
+    }
+    unknown = sorted(ids - products.keys())
+    if unknown:
+        db.session.rollback()
+        raise NotFound(f"Sale {sale_id}: no {business} product(s) {unknown}; nothing applied.")
+    moved = 0
+    for line in wanted:
+        product = products[line.product_id]
+        if not product.track_stock:
+            continue
+        source = ("sale_line", line.sale_line_id)
+        if _insert_movement(product, "sale", -line.quantity, None, source=source) is None:
+            continue
+        db.session.execute(
+            sa.update(Product)
+            .where(Product.id == product.id)
+            .values(stock_level=Product.stock_level - line.quantity, updated_at=sa.text("clock_timestamp()"))
+        )
+        moved += 1
+    db.session.commit()
+    if moved:
+        _changed(business)
+    return moved
+
+
+def list_movements(
+    business: str, product_id: int | None = None, before_id: int | None = None, limit: int = 100
+) -> list[StockMovement]:
+    """The ledger of one business (or one of its products), newest first, paged by id."""
+    query = sa.select(StockMovement).where(StockMovement.business == business)
+    if product_id is not None:
+        query = query.where(StockMovement.product_id == product_id)
+    if before_id is not None:
+        query = query.where(StockMovement.id < before_id)
+    return list(db.session.scalars(query.order_by(StockMovement.id.desc()).limit(limit)))
+
+
+def ledger_sum(product_id: int) -> Decimal:
+    """The sum of a product's movements: always equal to its stock_level."""
+    total = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(StockMovement.quantity), 0)).where(
+            StockMovement.product_id == product_id
+        )
+    )
+    return Decimal(total)
+
+
+def _require_owner(actor: Principal) -> None:
+    if not actor.is_owner:
+        raise Forbidden("Only the owner may change products and prices.")

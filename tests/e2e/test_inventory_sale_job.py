@@ -1,0 +1,53 @@
+"""The real worker applies payments' sale event (enqueued by dotted name) once; the stock poll shows it."""
+
+import datetime as dt
+import os
+import time
+from decimal import Decimal
+
+import pytest
+import requests
+from redis import Redis
+from rq import Queue
+
+from common.auth import BUSINESSES, Principal
+from inventory import services
+from inventory.models import Product, db
+
+pytestmark = pytest.mark.e2e
+OWNER = Principal(1, "owner", "owner", BUSINESSES, "t", dt.datetime.now(dt.UTC))
+
+
+def test_the_worker_applies_a_duplicated_sale_event_once(stack, app_for, auth):
+    with app_for("inventory").app_context():
+        sugar = services.create_product(
+            "retail",
+            {"sku": "SUG", "name": "Sugar", "unit": "piece", "price": Decimal("180"), "track_stock": True},
+            OWNER,
+        )
+        services.record_movement("retail", sugar.id, "receive", Decimal("10"), OWNER)
+        product_id = sugar.id
+    url = f"{stack.url}/api/inventory/businesses/retail/stock"
+    assert requests.get(url, headers=auth()).json()["items"][0]["stock_level"] == "10.000"  # cache warm
+    event = {
+        "event_id": "e-1",
+        "sale_id": 1,
+        "business": "retail",
+        "lines": [{"sale_line_id": 1, "product_id": product_id, "quantity": "3.000"}],
+    }
+    queue = Queue("default", connection=Redis.from_url(os.environ["REDIS_QUEUE_URL"]))
+    jobs = [queue.enqueue("inventory.jobs.apply_sale_movements", event) for _ in range(2)]
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not all(job.get_status(refresh=True) == "finished" for job in jobs):
+        time.sleep(0.1)
+    assert sorted(job.return_value() for job in jobs) == [0, 1]
+    with app_for("inventory").app_context():
+        assert db.session.get(Product, product_id).stock_level == Decimal("7.000")
+        assert services.ledger_sum(product_id) == Decimal("7.000")
+    direct = f"http://127.0.0.1:{stack.port('inventory')}/api/inventory/businesses/retail/stock"
+    assert requests.get(direct, headers=auth()).json()["items"][0]["stock_level"] == "7.000"
+    # The gateway may answer from its ~1 s micro-cache (plus one stale-while-updating answer).
+    deadline = time.monotonic() + 5
+    while requests.get(url, headers=auth()).json()["items"][0]["stock_level"] != "7.000":
+        assert time.monotonic() < deadline, "the gateway kept serving the old stock level"
+        time.sleep(0.2)
