@@ -1,4 +1,4 @@
-# The gateway: Nginx with the rendered config and the built PWA.
+# The gateway: Nginx (with njs, as in the official image) + the rendered config + the built PWA.
 FROM node:20-bookworm-slim AS pwa
 WORKDIR /pwa
 COPY pwa/package.json pwa/package-lock.json ./
@@ -10,6 +10,9 @@ FROM nginx:1.27-bookworm
 RUN apt-get update && apt-get install -y --no-install-recommends python3 && rm -rf /var/lib/apt/lists/*
 COPY gateway/ /etc/tomtin/gateway/
 COPY --from=pwa /pwa/dist /srv/pwa
-ENV PWA_ROOT=/srv/pwa GATEWAY_LISTEN=80 UPSTREAM_HOST=set-per-service \
-    GATEWAY_ACCESS_LOG="/dev/stdout json" GATEWAY_WORKERS=2
+# Plain HTTP on 80 unless GATEWAY_TLS_CERT/GATEWAY_TLS_KEY are set (then 443 + redirect + HSTS).
+# SECRET_KEY comes from compose/.env at run time; render.py refuses to start without it.
+ENV PWA_ROOT=/srv/pwa GATEWAY_BIND=0.0.0.0 GATEWAY_PORT=80 UPSTREAM_HOST=set-per-service \
+    GATEWAY_ACCESS_LOG="/dev/stdout json" GATEWAY_WORKERS=2 \
+    GATEWAY_NJS_MODULE=/usr/lib/nginx/modules/ngx_http_js_module.so
 CMD ["sh", "-c", "python3 /etc/tomtin/gateway/render.py /var/cache/tomtin >/dev/null && exec nginx -p /var/cache/tomtin -c nginx.conf"]

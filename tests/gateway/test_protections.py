@@ -1,0 +1,82 @@
+"""Protections through a real Nginx: rate limits, body limits, JSON errors, security headers."""
+
+import pytest
+import requests
+
+from support.problems import assert_problem
+
+pytestmark = pytest.mark.e2e
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "connect-src 'self'; manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
+
+
+def test_login_brute_force_is_slowed_to_the_configured_rate(gateway):
+    # Default 5 r/min with a burst of 5: six tries get through at once, the rest wait.
+    answers = [
+        requests.post(f"{gateway.url}/api/auth/login", json={"username": "wanjiku", "password": f"guess-{i}"})
+        for i in range(12)
+    ]
+    statuses = [a.status_code for a in answers]
+    assert statuses[:6] == [401] * 6, statuses
+    assert statuses[6:] == [429] * 6, statuses
+    throttled = answers[-1]
+    assert_problem(throttled, 429)
+    assert throttled.headers["Retry-After"] == "12"
+    assert throttled.json()["request_id"] == throttled.headers["X-Request-ID"]
+
+
+def test_oversized_bodies_are_refused_with_a_problem(gateway, token_for):
+    headers = {"Authorization": f"Bearer {token_for()}"}
+    api = requests.post(
+        f"{gateway.url}/api/inventory/businesses/water/products", data=b"x" * (65 * 1024), headers=headers
+    )
+    assert_problem(api, 413)
+    hook = requests.post(f"{gateway.url}/hooks/mpesa/some-secret/stk", data=b"x" * (17 * 1024))
+    assert_problem(hook, 413)
+
+
+def test_a_stopped_service_is_a_json_503_the_pwa_can_read(gateway, token_for):
+    gateway.stop_process("reporting")
+    try:
+        # Exactly what the PWA's api.js sends; it reads detail, request_id and Retry-After.
+        response = requests.get(
+            f"{gateway.url}/api/reports/businesses/all/today",
+            headers={"Authorization": f"Bearer {token_for()}", "Accept": "application/json"},
+        )
+    finally:
+        gateway.start_process("reporting")
+        gateway.wait_ready()
+    body = assert_problem(response, 503)
+    assert body["title"] == "Service unavailable"
+    assert body["request_id"] == response.headers["X-Request-ID"]
+    assert response.headers["Retry-After"] == "5"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "<html" not in response.text
+
+
+def test_service_errors_pass_through_untouched(gateway):
+    response = requests.get(f"{gateway.url}/api/inventory/businesses/water/products")
+    body = assert_problem(response, 401)
+    assert "Log in first" in body["detail"]  # the service's own words, not the gateway's
+
+
+def test_unknown_api_paths_are_json_404s_not_the_app_shell(gateway):
+    for path in ("/api/nope", "/hooks/other"):
+        response = requests.get(f"{gateway.url}{path}")
+        assert_problem(response, 404)
+
+
+@pytest.mark.parametrize("path", ["/", "/api/inventory/businesses/water/products", "/healthz"])
+def test_security_headers_everywhere(gateway, path):
+    headers = requests.get(f"{gateway.url}{path}").headers
+    assert headers["Content-Security-Policy"] == CSP
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert "," not in headers["X-Request-ID"]  # one id, not the service's and the gateway's
+    # Development is plain HTTP: HSTS only in the TLS (production) config.
+    assert "Strict-Transport-Security" not in headers
