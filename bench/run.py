@@ -18,7 +18,7 @@ from pathlib import Path
 from bench.harness import Context, Row
 
 ROOT = Path(__file__).resolve().parents[1]
-AREAS = ("gateway", "inventory", "payments", "reporting", "memory", "pwa")
+AREAS = ("gateway", "polls", "inventory", "payments", "reporting", "memory", "pwa")
 
 
 def machine() -> str:
@@ -49,7 +49,8 @@ def table(rows: list[Row]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    areas = argv or [a for a in AREAS if (ROOT / "bench" / f"{a}.py").exists()]
+    wanted = [area for arg in argv for area in arg.split(",") if area]
+    areas = wanted or [a for a in AREAS if (ROOT / "bench" / f"{a}.py").exists()]
     sys.path[:0] = [str(ROOT / "services"), str(ROOT / "tests")]
     from support import database
     from support.env import service_environment
