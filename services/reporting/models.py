@@ -1,4 +1,8 @@
-"""reporting tables: roll-ups it computes from other services' published views."""
+"""reporting tables: roll-ups it computes from other services' published views.
+
+The roll-ups are written with set-based SQL in services.py; these models document the
+tables (and give Alembic's env its metadata).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,69 @@ import sqlalchemy as sa
 from common.db import make_db
 
 db = make_db("reporting")
+MONEY = sa.Numeric(14, 2)
+QTY = sa.Numeric(14, 3)
+
+
+def _computed_at() -> sa.Column:
+    return sa.Column(sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
 
 
 class DailyRollup(db.Model):
-    """One row per business per closed Nairobi business day."""
+    """One row per business per closed Nairobi business day (zeros on a day without sales)."""
 
     __tablename__ = "daily_rollups"
 
     business = sa.Column(sa.String(16), primary_key=True)
     day = sa.Column(sa.Date, primary_key=True)
-    revenue = sa.Column(sa.Numeric(14, 2), nullable=False)
+    revenue = sa.Column(MONEY, nullable=False)
     sales_count = sa.Column(sa.Integer, nullable=False)
-    cash = sa.Column(sa.Numeric(14, 2), nullable=False)
-    mpesa = sa.Column(sa.Numeric(14, 2), nullable=False)
-    computed_at = sa.Column(sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
+    cash = sa.Column(MONEY, nullable=False)
+    mpesa = sa.Column(MONEY, nullable=False)
+    cash_count = sa.Column(sa.Integer, nullable=False, server_default="0")
+    mpesa_count = sa.Column(sa.Integer, nullable=False, server_default="0")
+    receipts_count = sa.Column(sa.Integer, nullable=False, server_default="0")
+    receipts_amount = sa.Column(MONEY, nullable=False, server_default="0")
+    unmatched_count = sa.Column(sa.Integer, nullable=False, server_default="0")
+    unmatched_amount = sa.Column(MONEY, nullable=False, server_default="0")
+    needs_review_count = sa.Column(sa.Integer, nullable=False, server_default="0")
+    computed_at = _computed_at()
+
+
+class ProductDailyRollup(db.Model):
+    """Paid sales of one product on one closed day."""
+
+    __tablename__ = "product_daily_rollups"
+
+    business = sa.Column(sa.String(16), primary_key=True)
+    day = sa.Column(sa.Date, primary_key=True)
+    product_id = sa.Column(sa.BigInteger, primary_key=True)
+    name = sa.Column(sa.String(120), nullable=False)
+    quantity = sa.Column(QTY, nullable=False)
+    revenue = sa.Column(MONEY, nullable=False)
+    lines = sa.Column(sa.Integer, nullable=False)
+    computed_at = _computed_at()
+
+
+class StockDailyRollup(db.Model):
+    """Stock movements of one product and kind on one closed day (quantity signed)."""
+
+    __tablename__ = "stock_daily_rollups"
+
+    business = sa.Column(sa.String(16), primary_key=True)
+    day = sa.Column(sa.Date, primary_key=True)
+    product_id = sa.Column(sa.BigInteger, primary_key=True)
+    kind = sa.Column(sa.String(16), primary_key=True)
+    quantity = sa.Column(QTY, nullable=False)
+    movements = sa.Column(sa.Integer, nullable=False)
+    computed_at = _computed_at()
+
+
+class DirtyDay(db.Model):
+    """A closed day touched by a late change, waiting to be rolled up again."""
+
+    __tablename__ = "dirty_days"
+
+    business = sa.Column(sa.String(16), primary_key=True)
+    day = sa.Column(sa.Date, primary_key=True)
+    marked_at = sa.Column(sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())

@@ -1,12 +1,141 @@
-"""reporting response schemas."""
+"""reporting request and response schemas (money and quantities dumped as strings)."""
 
-from marshmallow import Schema, fields
+import datetime as dt
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from common.auth import BUSINESSES
+
+# Older dates are typos; they also keep day arithmetic far from datetime's limits.
+EARLIEST = dt.date(2000, 1, 1)
+
+
+def _day(**kwargs) -> fields.Date:
+    return fields.Date(required=True, validate=validate.Range(min=EARLIEST), **kwargs)
+
+
+def _money() -> fields.Decimal:
+    return fields.Decimal(as_string=True, places=2)
+
+
+def _qty() -> fields.Decimal:
+    return fields.Decimal(as_string=True, places=3)
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
 
 
 class TodaySchema(Schema):
     business = fields.String()
     business_day = fields.Date()
-    revenue = fields.Decimal(as_string=True, places=2)
+    revenue = _money()
     sales_count = fields.Integer()
-    cash = fields.Decimal(as_string=True, places=2)
-    mpesa = fields.Decimal(as_string=True, places=2)
+    cash = _money()
+    mpesa = _money()
+    pending_mpesa = fields.Integer()
+    needs_review_mpesa = fields.Integer()
+    low_stock_count = fields.Integer()
+    laundry_orders = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class ReportArgsSchema(StrictSchema):
+    from_ = _day(data_key="from")
+    to = _day()
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+    limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+
+
+class RerollSchema(StrictSchema):
+    from_ = _day(data_key="from")
+    to = _day()
+    business = fields.String(load_default="all", validate=validate.OneOf((*BUSINESSES, "all")))
+
+
+class RerollResultSchema(Schema):
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    businesses = fields.List(fields.String())
+    rows = fields.Integer()
+
+
+# One row schema per report: its field order is also the CSV column order.
+class RevenueRowSchema(Schema):
+    day = fields.Date()
+    revenue = _money()
+    sales_count = fields.Integer()
+    cash = _money()
+    mpesa = _money()
+
+
+class MethodRowSchema(Schema):
+    method = fields.String()
+    sales_count = fields.Integer()
+    amount = _money()
+    share_percent = fields.Decimal(as_string=True, places=1)
+
+
+class MpesaRowSchema(Schema):
+    day = fields.Date()
+    mpesa_sales = _money()
+    mpesa_sales_count = fields.Integer()
+    receipts_amount = _money()
+    receipts_count = fields.Integer()
+    difference = _money()
+    unmatched_count = fields.Integer()
+    unmatched_amount = _money()
+    needs_review_count = fields.Integer()
+
+
+class ProductRowSchema(Schema):
+    product_id = fields.Integer()
+    business = fields.String()
+    name = fields.String()
+    quantity = _qty()
+    revenue = _money()
+    lines = fields.Integer()
+
+
+class StockRowSchema(Schema):
+    product_id = fields.Integer()
+    business = fields.String()
+    name = fields.String()
+    receive = _qty()
+    sale = _qty()
+    adjust = _qty()
+    # "return" is a Python keyword: the attribute differs, the column name does not.
+    return_ = fields.Decimal(as_string=True, places=3, data_key="return", attribute="return")
+    write_off = _qty()
+    net = _qty()
+    movements = fields.Integer()
+
+
+ROW_SCHEMAS = {
+    "revenue": RevenueRowSchema,
+    "methods": MethodRowSchema,
+    "mpesa": MpesaRowSchema,
+    "products": ProductRowSchema,
+    "top-products": ProductRowSchema,
+    "stock": StockRowSchema,
+}
+
+
+def dump_report(kind: str, label: str, first, last, result: dict) -> dict:
+    """The JSON body of a report: its rows and totals in that report's row shape."""
+    schema = ROW_SCHEMAS[kind]()
+    body = {
+        "business": label,
+        "report": kind,
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "rows": schema.dump(result["rows"], many=True),
+    }
+    if "totals" in result:
+        body["totals"] = schema.dump(result["totals"])
+    return body
+
+
+def columns(kind: str) -> list[str]:
+    """The CSV columns of a report, in its row schema's order."""
+    return [field.data_key or name for name, field in ROW_SCHEMAS[kind]().dump_fields.items()]

@@ -1,0 +1,151 @@
+"""Source data for reporting tests, written with plain SQL into the tables behind the views.
+
+Reporting reads only payments' and inventory's published views; tests fill the tables
+behind them through a superuser connection, so they do not depend on those services'
+code. This is the one place to adapt when their tables change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from support.env import admin_url
+
+_engine: sa.Engine | None = None
+
+
+def engine() -> sa.Engine:
+    global _engine
+    if _engine is None:
+        _engine = sa.create_engine(admin_url(), isolation_level="AUTOCOMMIT", pool_size=1)
+    return _engine
+
+
+def _insert(sql: str, **params) -> int:
+    with engine().connect() as conn:
+        return conn.execute(sa.text(sql), params).scalar_one()
+
+
+def execute(sql: str, **params) -> None:
+    with engine().connect() as conn:
+        conn.execute(sa.text(sql), params)
+
+
+def product(
+    business: str,
+    name: str,
+    price: str = "100.00",
+    track_stock: bool = True,
+    stock_level: str = "0",
+    reorder_level: str = "0",
+    active: bool = True,
+) -> int:
+    return _insert(
+        "INSERT INTO inventory.products (business, sku, name, unit, price, track_stock, stock_level,"
+        " reorder_level, active) VALUES (:business, :sku, :name, 'piece', :price, :track, :stock, :reorder,"
+        " :active) RETURNING id",
+        business=business,
+        sku=uuid.uuid4().hex[:12],
+        name=name,
+        price=Decimal(price),
+        track=track_stock,
+        stock=Decimal(stock_level),
+        reorder=Decimal(reorder_level),
+        active=active,
+    )
+
+
+def sale(
+    business: str,
+    method: str,
+    created_at: dt.datetime,
+    lines: list[tuple[int, str, str, str]] = (),
+    total: str | None = None,
+    status: str = "paid",
+    order_status: str | None = None,
+) -> int:
+    """A sale with lines (product_id, name, quantity, unit_price); total defaults to their sum."""
+    amounts = [
+        (pid, name, Decimal(q), Decimal(p), (Decimal(q) * Decimal(p)).quantize(Decimal("0.01")))
+        for pid, name, q, p in lines
+    ]
+    sale_total = Decimal(total) if total is not None else sum((a[4] for a in amounts), Decimal("0.00"))
+    sale_id = _insert(
+        "INSERT INTO payments.sales (idempotency_key, business, method, status, total, order_status,"
+        " created_at, updated_at, paid_at) VALUES (:key, :business, :method, :status, :total, :order_status,"
+        " :at, :at, :paid_at) RETURNING id",
+        key=uuid.uuid4(),
+        paid_at=created_at if status == "paid" else None,
+        business=business,
+        method=method,
+        status=status,
+        total=sale_total,
+        order_status=order_status,
+        at=created_at,
+    )
+    for pid, name, quantity, unit_price, line_total in amounts:
+        _insert(
+            "INSERT INTO payments.sale_lines (sale_id, product_id, name, quantity, unit_price, line_total)"
+            " VALUES (:sale, :pid, :name, :q, :p, :t) RETURNING id",
+            sale=sale_id,
+            pid=pid,
+            name=name,
+            q=quantity,
+            p=unit_price,
+            t=line_total,
+        )
+    return sale_id
+
+
+def update_sale(sale_id: int, **columns) -> None:
+    """Change a sale as payments would, bumping updated_at."""
+    sets = ", ".join(f"{name} = :{name}" for name in columns)
+    execute(
+        f"UPDATE payments.sales SET {sets}, updated_at = clock_timestamp() WHERE id = :id",
+        id=sale_id,
+        **columns,
+    )
+
+
+def mpesa_payment(
+    business: str | None,
+    amount: str,
+    created_at: dt.datetime,
+    status: str = "paid",
+    kind: str = "stk",
+    sale_id: int | None = None,
+) -> int:
+    return _insert(
+        "INSERT INTO payments.mpesa_payments (sale_id, business, kind, status, amount, receipt, created_at,"
+        " updated_at, paid_at) VALUES (:sale, :business, :kind, :status, :amount, :receipt, :at, :at,"
+        " :paid_at) RETURNING id",
+        paid_at=created_at if status == "paid" else None,
+        sale=sale_id,
+        business=business,
+        kind=kind,
+        status=status,
+        amount=Decimal(amount),
+        receipt=uuid.uuid4().hex[:10].upper() if status == "paid" else None,
+        at=created_at,
+    )
+
+
+def movement(product_id: int, business: str, kind: str, quantity: str, created_at: dt.datetime) -> int:
+    return _insert(
+        "INSERT INTO inventory.stock_movements (product_id, business, kind, quantity, reason, created_at)"
+        " VALUES (:pid, :business, :kind, :q, 'test', :at) RETURNING id",
+        pid=product_id,
+        business=business,
+        kind=kind,
+        q=Decimal(quantity),
+        at=created_at,
+    )
+
+
+def rows(sql: str, **params) -> list[dict]:
+    with engine().connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(sa.text(sql), params)]
