@@ -13,6 +13,13 @@ from flask import Flask, Response, g, request
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Webhook paths carry a secret (/hooks/<kind>/<secret>/...): never write it to a log.
+_HOOK_SECRET = re.compile(r"^(/hooks/[^/]+/)[^/]+")
+
+
+def loggable_path(path: str) -> str:
+    """The request path with any webhook secret masked."""
+    return _HOOK_SECRET.sub(r"\1***", path)
 
 
 class JsonFormatter(logging.Formatter):
@@ -40,11 +47,14 @@ JsonFormatter.converter = time.gmtime
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:
-    """Route the root logger to stdout as JSON lines (idempotent)."""
+    """Route the root logger to stdout as JSON lines; the first caller names the process.
+
+    A worker configures itself as "worker" and then builds service apps for its jobs;
+    those must not relabel the worker's lines.
+    """
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_tomtin", False):
-            root.removeHandler(handler)
+    if any(getattr(handler, "_tomtin", False) for handler in root.handlers):
+        return
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter(service))
     handler._tomtin = True  # type: ignore[attr-defined]
@@ -75,7 +85,7 @@ def register_request_logging(app: Flask) -> None:
                 "fields": {
                     "request_id": g.get("request_id"),
                     "method": request.method,
-                    "path": request.path,
+                    "path": loggable_path(request.path),
                     "status": response.status_code,
                     "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
                     "user": principal.user_id if principal else None,
