@@ -1,25 +1,43 @@
 /**
  * The app: the login screen when nobody is signed in, otherwise the screen named by the hash
- * route. New screens are added to SCREENS.
+ * route, between the top bar and the bottom navigation. New screens are added to SCREENS.
  */
 import { useEffect, useState } from 'preact/hooks'
 import { html } from './html.js'
 import { loadSession, onSessionChange } from './session.js'
 import { useRoute } from './router.js'
 import { startRuntime } from './runtime.js'
+import { usePullToRefresh } from './hooks.js'
 import { Login } from './views/login.js'
 import { Home } from './views/home.js'
 import { Attention } from './views/attention.js'
+import { Sale } from './views/sale.js'
+import { MpesaStatus } from './views/mpesa-status.js'
+import { Stock } from './views/stock.js'
+import { Laundry } from './views/laundry.js'
+import { Reports } from './views/reports.js'
+import { LogoutPanel } from './views/logout-panel.js'
+import { TopBar } from './components/top-bar.js'
+import { Nav } from './components/nav.js'
+import { StatusBanners } from './components/status-banners.js'
 
+/** Route → screen; a route may carry one id after the screen's path ("/mpesa/12"). */
 const SCREENS = {
   '/': Home,
   '/attention': Attention,
+  '/sell': Sale,
+  '/mpesa': MpesaStatus,
+  '/stock': Stock,
+  '/laundry': Laundry,
+  '/reports': Reports,
 }
 
 export function App({ registration, updateReady }) {
   const [session, setSession] = useState(loadSession)
   const [runtime, setRuntime] = useState(null)
+  const [leaving, setLeaving] = useState(false)
   const route = useRoute()
+  usePullToRefresh(() => runtime?.poller.refreshAll())
 
   useEffect(() => {
     const stop = onSessionChange(setSession)
@@ -40,15 +58,22 @@ export function App({ registration, updateReady }) {
     return () => {
       started.stop()
       setRuntime(null)
+      setLeaving(false)
     }
   }, [token])
 
   if (!session) return html`<${Login} />`
   if (!runtime) return null
-  const Screen = SCREENS[route] ?? Home
+  const [, base = '', param = null] = /^(\/[^/]*)(?:\/(.+))?$/.exec(route) ?? []
+  const Screen = SCREENS[base] ?? Home
   return html`
     ${updateReady && html`<${UpdateBanner} apply=${updateReady} />`}
-    <${Screen} session=${session} runtime=${runtime} />
+    <${TopBar} user=${session.user} onLogout=${() => setLeaving(true)} busy=${leaving} />
+    <${StatusBanners} runtime=${runtime} />
+    ${leaving &&
+    html`<div class="screen"><${LogoutPanel} session=${session} runtime=${runtime} onCancel=${() => setLeaving(false)} /></div>`}
+    <${Screen} key=${route} session=${session} runtime=${runtime} param=${param} />
+    <${Nav} user=${session.user} route=${base || '/'} />
   `
 }
 

@@ -41,13 +41,49 @@ export function businessDay(iso) {
   return Number.isNaN(time) ? null : nairobiDay.format(time)
 }
 
-/** Sales in the list made on `day` (defaults to the day of the list's server time). */
-export function countSalesOn(sales, day = businessDay(sales?.as_of)) {
-  if (!sales || !day) return null
-  return (sales.items ?? []).filter((sale) => businessDay(sale.created_at) === day).length
+/** Thousandths as a BigInt from a decimal string ("2.5" → 2500n); null when not a number. */
+function milli(text) {
+  const match = /^(\d+)(?:\.(\d{0,3}))?$/.exec(String(text ?? '').trim())
+  return match ? BigInt(match[1]) * 1000n + BigInt((match[2] ?? '').padEnd(3, '0')) : null
 }
 
-/** Products that can be sold now. */
-export function countActiveProducts(products) {
-  return products ? (products.items ?? []).filter((p) => p.active !== false).length : null
+/** price × quantity as a decimal string with two places, rounded half up, without floats. */
+export function lineTotal(price, quantity) {
+  const cents = milli(price)
+  const qty = milli(quantity)
+  if (cents == null || qty == null) return null
+  const exact = cents * qty // thousandths × thousandths = millionths of a shilling
+  const rounded = (exact + 5_000n) / 10_000n // to cents
+  return `${rounded / 100n}.${(rounded % 100n).toString().padStart(2, '0')}`
+}
+
+/** The sum of decimal money strings, as a decimal string. */
+export function sumMoney(amounts) {
+  let cents = 0n
+  for (const amount of amounts) {
+    const value = milli(amount)
+    if (value != null) cents += value / 10n
+  }
+  return `${cents / 100n}.${(cents % 100n).toString().padStart(2, '0')}`
+}
+
+/** A quantity without trailing zeros: "2.000" → "2", "1.500" → "1.5". */
+export function formatQuantity(quantity) {
+  const text = String(quantity ?? '')
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text
+}
+
+/** "10:42" on the phone's clock, in Nairobi time. */
+export function clockTime(ms) {
+  return new Date(ms).toLocaleTimeString('en-GB', { timeZone: 'Africa/Nairobi', hour: '2-digit', minute: '2-digit' })
+}
+
+/**
+ * A Kenyan phone number in the form the server keeps (2547XXXXXXXX / 2541XXXXXXXX), or null.
+ * The server checks again; this only catches typos before a push is requested.
+ */
+export function normalisePhone(raw) {
+  const digits = String(raw ?? '').replace(/[\s-]/g, '')
+  const match = /^(?:\+?254|0)([17]\d{8})$/.exec(digits)
+  return match ? `254${match[1]}` : null
 }

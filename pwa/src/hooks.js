@@ -4,8 +4,9 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 /**
  * Poll `url` on `service`'s scheduler while the component is shown. `data` changes only when
  * the server sent new data (a 304 leaves it alone); `status` carries freshness and errors.
+ * `fresh: true` skips the gateway's micro-cache on every poll (someone is waiting on it).
  */
-export function useResource(poller, service, url, { delta = false } = {}) {
+export function useResource(poller, service, url, { delta = false, fresh = false } = {}) {
   const [data, setData] = useState(undefined)
   const [status, setStatus] = useState({ freshAt: null, error: null, loading: true })
   const handle = useRef(null)
@@ -16,12 +17,13 @@ export function useResource(poller, service, url, { delta = false } = {}) {
     const watch = poller.service(service).watch({
       url,
       delta,
+      fresh,
       onData: (next) => setData(next),
       onState: ({ freshAt, error, loading, parked }) => setStatus({ freshAt, error, loading, parked }),
     })
     handle.current = watch
     return () => watch.stop()
-  }, [poller, service, url, delta])
+  }, [poller, service, url, delta, fresh])
   return { data, ...status, refresh: () => handle.current?.refresh() }
 }
 
@@ -52,4 +54,26 @@ export function useRuntimeStatus(runtime) {
     }
   }, [runtime])
   return status
+}
+
+/** Pull down at the top of the page to call `fn` (the phone's "pull to refresh"). */
+export function usePullToRefresh(fn, distance = 80) {
+  const latest = useRef(fn)
+  latest.current = fn
+  useEffect(() => {
+    let startY = null
+    const start = (e) => {
+      startY = globalThis.scrollY <= 0 ? e.touches[0].clientY : null
+    }
+    const end = (e) => {
+      if (startY != null && e.changedTouches[0].clientY - startY > distance) latest.current()
+      startY = null
+    }
+    addEventListener('touchstart', start, { passive: true })
+    addEventListener('touchend', end, { passive: true })
+    return () => {
+      removeEventListener('touchstart', start)
+      removeEventListener('touchend', end)
+    }
+  }, [distance])
 }

@@ -3,7 +3,8 @@
  * server has them. Each sale gets its idempotency key when it is created, so every replay is the
  * same request and the server records it once.
  *
- * - 2xx, or 409 "already recorded"          → acknowledged, removed;
+ * - 2xx (a replay answers the original 201), or a 409 whose problem says "already recorded"
+ *                                           → acknowledged, removed;
  * - no answer, timeout, 408, 429, 5xx       → kept, retried later with backoff (Retry-After honoured);
  * - 401                                     → kept, waits for the user to log in again;
  * - any other 4xx                           → moved to "needs attention", shown to the user.
@@ -16,6 +17,7 @@ import { parseRetryAfter } from './poller.js'
 
 export const OUTBOX_LOCK = 'tomtin-outbox'
 export const SYNC_TAG = 'tomtin-outbox'
+const ALREADY_RECORDED = /already recorded/i
 
 export const OUTBOX_DEFAULTS = Object.freeze({
   timeoutMs: 15_000,
@@ -167,7 +169,13 @@ export function createOutbox({ userId, ...options }) {
 
   async function classify(response) {
     const { status } = response
-    if (response.ok || status === 409) return { kind: 'ack', status }
+    if (response.ok) return { kind: 'ack', status }
+    if (status === 409) {
+      // Only a 409 that says so means the server has the sale; any other conflict needs a person.
+      const problem = await readProblem(response)
+      if (ALREADY_RECORDED.test(`${problem?.title ?? ''} ${problem?.detail ?? ''}`)) return { kind: 'ack', status }
+      return { kind: 'attention', status, problem }
+    }
     if (status === 401) return { kind: 'auth', status }
     if (status === 408 || status === 429 || status >= 500) {
       const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'), env.now())

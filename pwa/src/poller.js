@@ -9,7 +9,8 @@
  * - a server hint (`X-Poll-Interval` seconds or `poll_after_ms`) switches a resource to a
  *   2–3 s cadence for at most 2 minutes (a pending M-Pesa payment);
  * - every request has a timeout, sends `If-None-Match`, and asks only for changes
- *   (`changed_since=<as_of>`) where the resource supports it;
+ *   (`changed_since=<as_of>`) where the resource supports it; fast and manual polls send
+ *   `Cache-Control: no-cache` so the gateway's micro-cache does not answer them late;
  * - errors back off exponentially with full jitter, honour `Retry-After`, reset on success;
  * - reachability comes from real answers; `online`/`offline` events are only hints.
  *
@@ -87,7 +88,9 @@ export function createPoller(options = {}) {
   /** Normal cadence after a good answer: fast hint, else visible/hidden interval. */
   function cadence(r) {
     if (r.hintMs && env.now() - r.fastSince < env.fastForMs) {
-      return clamp(jittered(r.hintMs), env.fastMinMs, env.fastMaxMs)
+      // Jitter only ever shortens a server's hint: a pending payment is shown paid no later
+      // than the server asked to be asked again.
+      return clamp(r.hintMs * (1 - env.jitter * env.random()), env.fastMinMs, env.fastMaxMs)
     }
     return jittered(env.isVisible() ? env.visibleMs : env.hiddenMs)
   }
@@ -127,6 +130,10 @@ export function createPoller(options = {}) {
     const url = requestUrl(r)
     const headers = { Accept: 'application/json' }
     if (r.etag && r.etagUrl === url) headers['If-None-Match'] = r.etag
+    // Someone is waiting for a change (a pending payment, a tap on Refresh): skip the gateway's
+    // one-second micro-cache, which would otherwise answer a 2.5 s poller one poll late.
+    if (r.hintMs || r.wantFresh || r.spec.fresh) headers['Cache-Control'] = 'no-cache'
+    r.wantFresh = false
     const controller = new AbortController()
     const timeout = env.setTimeout(() => controller.abort(), env.timeoutMs)
     r.inFlight = controller
@@ -203,7 +210,9 @@ export function createPoller(options = {}) {
   function noteHint(r, response, body) {
     const header = Number.parseFloat(response.headers.get('X-Poll-Interval'))
     const hintMs = Number.isFinite(header) ? header * 1000 : Number(body?.poll_after_ms)
-    if (Number.isFinite(hintMs) && hintMs > 0) {
+    // Only a hint faster than the normal cadence means "poll fast"; a slow one (a settled
+    // payment says 15 s) ends the fast cadence like an answer without a hint.
+    if (Number.isFinite(hintMs) && hintMs > 0 && hintMs < env.visibleMs) {
       r.fastSince ??= env.now()
       r.hintMs = hintMs
     } else if (response.status === 200) {
@@ -224,6 +233,7 @@ export function createPoller(options = {}) {
   function trigger(r, { manual = false } = {}) {
     if (r.stopped || r.inFlight) return
     if (!manual && r.answeredRecently()) return
+    if (manual) r.wantFresh = true
     const hold = r.notBefore - env.now()
     if (hold > 0) return arm(r, hold)
     run(r)
@@ -275,6 +285,7 @@ export function createPoller(options = {}) {
       notBefore: 0,
       fastSince: null,
       hintMs: null,
+      wantFresh: false,
       timer: null,
       nextAt: null,
       inFlight: null,

@@ -8,6 +8,7 @@ import { clearSession } from './session.js'
 import { connectPoller, createPoller } from './poller.js'
 import { connectOutbox, createOutbox, requestBackgroundSync, requestPersistentStorage, userDbName } from './outbox.js'
 import { clearApiCaches } from './sw-routes.js'
+import { forgetRecent } from './recent.js'
 
 export function startRuntime(session, { registration = Promise.resolve(null), win = window, doc = document } = {}) {
   const listeners = new Set()
@@ -22,6 +23,7 @@ export function startRuntime(session, { registration = Promise.resolve(null), wi
   const unwire = connectPoller(poller, win, doc)
   triggers = connectOutbox(outbox, win, doc)
   requestPersistentStorage()
+  warmProducts(session)
   // The worker flushed the outbox on Background Sync.
   const container = win.navigator?.serviceWorker
   const onMessage = (event) => event.data?.type === 'outbox-changed' && changed()
@@ -54,7 +56,18 @@ export function startRuntime(session, { registration = Promise.resolve(null), wi
 }
 
 /**
- * Log out: tell the server, drop API caches and this user's IndexedDB data, forget the token.
+ * Ask once for each business's product list, so the service worker has it for a sale screen
+ * opened later without a network.
+ */
+function warmProducts(session) {
+  for (const { code } of session.user.businesses) {
+    api.fetch(`/inventory/businesses/${code}/products`, { timeoutMs: 15_000 }).catch(() => {})
+  }
+}
+
+/**
+ * Log out: tell the server, drop API caches, recent items and this user's IndexedDB data, forget
+ * the token.
  * Sales not yet sent are never deleted: their database stays and is sent at the next login.
  * Returns how many sales were kept.
  */
@@ -66,6 +79,7 @@ export async function logout(runtime, session) {
   if (kept === 0) await withTimeout(deleteDB(userDbName(session.user.id)), 3_000)
   globalThis.navigator?.serviceWorker?.controller?.postMessage({ type: 'logout' })
   await clearApiCaches().catch(() => {})
+  forgetRecent()
   await clearSession()
   return { kept }
 }

@@ -49,6 +49,10 @@ registerRoute(
   }),
 )
 
+// Take charge of the page that installed us, so its first visit already works offline. An
+// update still waits for the user's "Update" (skip-waiting), and then the page reloads.
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()))
+
 self.addEventListener('message', (event) => {
   const type = event.data?.type
   if (type === 'logout') event.waitUntil(clearApiCaches(self.caches))
@@ -75,5 +79,5 @@ async function flushOutbox() {
 }
 
 async function tellPages() {
-  for (const client of await self.clients.matchAll({ type: 'window' })) client.postMessage({ type: 'outbox-changed' })
+  for (const client of await self.clients.matchAll({ type: 'window', includeUncontrolled: true })) client.postMessage({ type: 'outbox-changed' })
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { businessDay, countActiveProducts, countSalesOn, formatAge, formatMoney } from '../src/format.js'
+import {
+  businessDay,
+  formatAge,
+  formatMoney,
+  formatQuantity,
+  lineTotal,
+  normalisePhone,
+  sumMoney,
+} from '../src/format.js'
 
 describe('format', () => {
   it('formats decimal-string money without floats', () => {
@@ -22,19 +30,31 @@ describe('format', () => {
     expect(formatAge(now - 5 * 3_600_000, now)).toBe('updated 5 h ago')
   })
 
-  it('counts sales of the business day in Africa/Nairobi', () => {
+  it('finds the business day in Africa/Nairobi', () => {
     expect(businessDay('2026-11-24T21:30:00Z')).toBe('2026-11-25') // 00:30 in Nairobi
-    const sales = {
-      as_of: '2026-11-25T09:00:00Z',
-      items: [{ created_at: '2026-11-24T20:59:00Z' }, { created_at: '2026-11-24T21:00:00Z' }, { created_at: '2026-11-25T08:00:00+00:00' }],
-    }
-    expect(countSalesOn(sales)).toBe(2)
-    expect(countSalesOn(sales, '2026-11-24')).toBe(1)
-    expect(countSalesOn(undefined)).toBeNull()
+    expect(businessDay('2026-11-24T20:59:00Z')).toBe('2026-11-24')
   })
+})
 
-  it('counts active products', () => {
-    expect(countActiveProducts({ items: [{ active: true }, { active: false }, { active: true }] })).toBe(2)
-    expect(countActiveProducts(undefined)).toBeNull()
+describe('sale arithmetic', () => {
+  it('multiplies price by quantity without floats', () => {
+    expect(lineTotal('50.00', '3')).toBe('150.00')
+    expect(lineTotal('120.00', '2.5')).toBe('300.00')
+    expect(lineTotal('0.10', '3')).toBe('0.30') // 0.1 × 3 is 0.30000000000000004 in floats
+    expect(lineTotal('33.33', '0.333')).toBe('11.10')
+  })
+  it('adds money strings', () => {
+    expect(sumMoney(['0.10', '0.20', '1.00'])).toBe('1.30')
+  })
+  it('normalises Kenyan phones and rejects others', () => {
+    expect(normalisePhone('0712 345 678')).toBe('254712345678')
+    expect(normalisePhone('+254112345678')).toBe('254112345678')
+    expect(normalisePhone('254712345678')).toBe('254712345678')
+    expect(normalisePhone('0812345678')).toBe(null)
+    expect(normalisePhone('12345')).toBe(null)
+  })
+  it('trims quantities', () => {
+    expect(formatQuantity('2.000')).toBe('2')
+    expect(formatQuantity('1.500')).toBe('1.5')
   })
 })

@@ -79,6 +79,13 @@ describe('outbox', () => {
     expect(await outbox.attentionCount()).toBe(0)
   })
 
+  it('sends any other 409 to "needs attention"', async () => {
+    const { outbox } = setup({ answers: [reply(409, { title: 'Conflict', detail: 'Key in use', status: 409 })] })
+    await outbox.enqueue(sale(1))
+    expect(await outbox.flush({ reason: 'start' })).toMatchObject({ sent: 0, attention: 1 })
+    expect(await outbox.attentionCount()).toBe(1)
+  })
+
   it('keeps a sale on network error and retries it later with backoff, same key', async () => {
     const { outbox, sent, clock, timers } = setup({ answers: [offline, reply(201, {})] })
     await outbox.enqueue(sale(1))

@@ -173,6 +173,21 @@ describe('poller', () => {
     expect(body.times()).toEqual([0, 3 * S, 6 * S, 9 * S]) // 10 s clamped down to 3 s
   })
 
+  it('ends the fast cadence when the hint is not faster than normal (a settled payment says 15 s)', async () => {
+    let pending = true
+    const { poller, times } = setup({
+      respond: () => ok({ status: pending ? 'pending' : 'paid', poll_after_ms: pending ? 2500 : 15_000 }),
+    })
+    poller.service('payments').watch({ url: '/payments/3' })
+    await tick(5 * S)
+    expect(times()).toEqual([0, 2375, 4750]) // 2.5 s less up to 10 % jitter (never more)
+    pending = false
+    await tick(2375)
+    expect(times()).toEqual([0, 2375, 4750, 7125]) // this answer is settled
+    await tick(15 * S)
+    expect(times()).toEqual([0, 2375, 4750, 7125, 22125])
+  })
+
   it('never overlaps requests: one in flight per resource, re-armed after the answer', async () => {
     const { poller, times } = setup({ respond: () => later(40 * S, () => ok(today())), timeoutMs: MIN })
     const handle = poller.service('reporting').watch({ url: '/r' })
@@ -230,6 +245,25 @@ describe('poller', () => {
     expect(onData).toHaveBeenCalledTimes(1)
     expect(handle.state().data.revenue).toBe('99.00')
     expect(handle.state().freshAt).toBe(T0 + 15 * S) // the 304 confirmed the data is current
+  })
+
+  it('skips the gateway micro-cache (Cache-Control: no-cache) only on fast and manual polls', async () => {
+    const { poller, calls } = setup({
+      respond: (url, init, n) => ok(n <= 2 ? { status: 'pending', poll_after_ms: 2500 } : { status: 'paid' }),
+    })
+    const handle = poller.service('payments').watch({ url: '/payments/mpesa/1' })
+    await tick(2.5 * S) // the 2nd poll, fast
+    await tick(2.5 * S) // the 3rd poll, fast: this one answers "paid" without a hint
+    await tick(15 * S) // the 4th poll, normal cadence
+    handle.refresh() // the 5th, manual
+    await tick(0)
+    const noCache = calls.map((c) => c.init.headers['Cache-Control'] ?? null)
+    expect(noCache).toEqual([null, 'no-cache', 'no-cache', null, 'no-cache'])
+
+    const waited = setup()
+    waited.poller.service('payments').watch({ url: '/payments/mpesa/2', fresh: true })
+    await tick(15 * S)
+    expect(waited.calls.map((c) => c.init.headers['Cache-Control'])).toEqual(['no-cache', 'no-cache'])
   })
 
   it('asks only for changes (changed_since = last as_of) and merges them', async () => {

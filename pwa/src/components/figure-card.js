@@ -18,7 +18,7 @@ export function FigureCard({ icon, title, value, detail, resource }) {
       ${detail && html`<p class="figure-detail">${detail}</p>`}
       ${error && html`<p class="problem" role="status">${PROBLEM_WORDS[error.kind] ?? PROBLEM_WORDS.http}</p>`}
       <div class="card-foot">
-        <${Freshness} freshAt=${freshAt} />
+        <${Freshness} freshAt=${freshAt} error=${error} />
         <button class="button secondary" type="button" onClick=${refresh} disabled=${loading}>
           <span aria-hidden="true">↻</span> ${loading ? 'Updating…' : 'Refresh'}
         </button>

@@ -1,9 +1,11 @@
 import { html } from '../html.js'
 import { useNow } from '../hooks.js'
-import { formatAge } from '../format.js'
+import { clockTime, formatAge } from '../format.js'
 
-/** "updated 12 s ago", ticking every second. */
-export function Freshness({ freshAt }) {
+/** "updated 12 s ago", ticking every second; "offline — data from 10:42" when unreachable. */
+export function Freshness({ freshAt, error }) {
   const now = useNow(1000)
-  return html`<span class="freshness">${formatAge(freshAt, now)}</span>`
+  const offline = error && (error.kind === 'network' || error.kind === 'timeout')
+  const words = offline && freshAt != null ? `offline — data from ${clockTime(freshAt)}` : formatAge(freshAt, now)
+  return html`<span class="freshness">${words}</span>`
 }

@@ -1,0 +1,207 @@
+import { useMemo, useRef, useState } from 'preact/hooks'
+import { html } from '../html.js'
+import { api } from '../api.js'
+import { newUuid } from '../outbox.js'
+import { useResource, useRuntimeStatus } from '../hooks.js'
+import { chooseBusiness, chosenBusiness } from '../session.js'
+import { formatMoney, formatQuantity, lineTotal, normalisePhone, sumMoney } from '../format.js'
+import { recentProducts, rememberProducts } from '../recent.js'
+import { navigate } from '../router.js'
+import { BusinessSwitcher } from '../components/business-switcher.js'
+import { Freshness } from '../components/freshness.js'
+
+const SHOWN = 30
+
+/**
+ * Record a sale: tap products (recent ones first, or search), adjust quantities, pick cash or
+ * M-Pesa, confirm. A common cash sale is Sell → product → Cash → Confirm. Cash sales go through
+ * the outbox (they work offline); an M-Pesa sale needs the network and opens its status screen.
+ */
+export function Sale({ session, runtime }) {
+  const { user } = session
+  const [business, setBusiness] = useState(() => chosenBusiness(user))
+  const products = useResource(runtime.poller, 'inventory', `/inventory/businesses/${business}/products`, {
+    delta: true,
+  })
+  const status = useRuntimeStatus(runtime)
+  const [cart, setCart] = useState([])
+  const [query, setQuery] = useState('')
+  const [method, setMethod] = useState(null)
+  const [phone, setPhone] = useState('')
+  const [error, setError] = useState(null)
+  const [busy, setBusy] = useState(false)
+  const [done, setDone] = useState(null)
+  // One idempotency key per M-Pesa sale being confirmed: a retry after a lost answer reuses it.
+  const mpesaKey = useRef(null)
+
+  const active = useMemo(() => (products.data?.items ?? []).filter((p) => p.active !== false), [products.data])
+  const recent = useMemo(() => {
+    const byId = new Map(active.map((p) => [p.id, p]))
+    return recentProducts(user.id, business)
+      .map((id) => byId.get(id))
+      .filter(Boolean)
+  }, [active, business, done])
+  const found = useMemo(() => {
+    const words = query.trim().toLowerCase()
+    const matches = words ? active.filter((p) => `${p.name} ${p.sku}`.toLowerCase().includes(words)) : active
+    return matches.slice(0, SHOWN)
+  }, [active, query])
+  const total = sumMoney(cart.map((line) => lineTotal(line.price, line.quantity)))
+
+  function changed(next) {
+    mpesaKey.current = null
+    setError(null)
+    setDone(null)
+    setCart(next)
+  }
+
+  function add(product) {
+    const line = cart.find((l) => l.id === product.id)
+    if (line) return changed(cart.map((l) => (l === line ? { ...l, quantity: step(l.quantity, 1) } : l)))
+    changed([...cart, { id: product.id, name: product.name, unit: product.unit, price: product.price, quantity: '1' }])
+  }
+
+  function setQuantity(id, quantity) {
+    changed(cart.map((l) => (l.id === id ? { ...l, quantity } : l)).filter((l) => l.quantity !== '0'))
+  }
+
+  function pickBusiness(code) {
+    chooseBusiness(user, code)
+    setBusiness(code)
+    changed([])
+    setMethod(null)
+  }
+
+  async function confirm() {
+    const lines = cart.map((l) => ({ product_id: l.id, quantity: l.quantity }))
+    if (lines.some((l) => !/^\d+(\.\d{1,3})?$/.test(l.quantity) || Number(l.quantity) <= 0)) {
+      return setError('Each quantity must be a number above 0.')
+    }
+    const label = `${method === 'cash' ? 'Cash' : 'M-Pesa'} ${formatMoney(total)} · ${cart
+      .map((l) => `${formatQuantity(l.quantity)} × ${l.name}`)
+      .join(', ')}`
+    setBusy(true)
+    setError(null)
+    try {
+      if (method === 'cash') {
+        await runtime.recordSale({ business, body: { method: 'cash', lines }, label })
+        rememberProducts(user.id, business, cart.map((l) => l.id))
+        setDone({ label })
+        setCart([])
+        setMethod(null)
+      } else {
+        await startMpesa(lines)
+      }
+    } catch (e) {
+      setError(e.message)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  async function startMpesa(lines) {
+    const customer = normalisePhone(phone)
+    if (!customer) throw new Error("Enter the customer's M-Pesa number, like 0712 345 678.")
+    mpesaKey.current ??= newUuid()
+    const sale = await api.json(`/payments/businesses/${business}/sales`, {
+      method: 'POST',
+      headers: { 'Idempotency-Key': mpesaKey.current },
+      body: { method: 'mpesa', lines, customer_phone: customer },
+    })
+    rememberProducts(user.id, business, cart.map((l) => l.id))
+    const payment = await requestPush(sale.id, customer)
+    navigate(`/mpesa/${payment.id}`)
+  }
+
+  const ready = cart.length > 0 && method && (method === 'cash' || phone.trim())
+  return html`
+    <main class="screen sale">
+      <h1>New sale</h1>
+      <${BusinessSwitcher} businesses=${user.businesses} value=${business} onChange=${pickBusiness} />
+      ${done &&
+      html`<p class="banner good" role="status">
+        ✓ ${done.label}
+        <br />${status.waiting > 0 ? '⏳ Saved on this phone, sending…' : 'Sent to the server.'}
+      </p>`}
+      ${recent.length > 0 &&
+      html`<h2 class="card-title">Recent</h2>
+        <div class="tiles">${recent.map((p) => html`<${Tile} key=${p.id} product=${p} onPick=${add} />`)}</div>`}
+      <label for="product-search">Find a product</label>
+      <input
+        id="product-search"
+        type="search"
+        placeholder="Name or code"
+        value=${query}
+        onInput=${(e) => setQuery(e.currentTarget.value)}
+      />
+      <div class="tiles all">
+        ${found.map((p) => html`<${Tile} key=${p.id} product=${p} onPick=${add} />`)}
+        ${products.data && found.length === 0 && html`<p>No product matches.</p>`}
+      </div>
+      <div class="card-foot">
+        <${Freshness} freshAt=${products.freshAt} error=${products.error} />
+        <button class="button small" type="button" onClick=${products.refresh}>↻ Refresh</button>
+      </div>
+      ${cart.length > 0 &&
+      html`<section class="card cart" aria-label="This sale">
+        ${cart.map((l) => html`<${CartLine} key=${l.id} line=${l} setQuantity=${setQuantity} />`)}
+        <p class="total">Total <strong>${formatMoney(total)}</strong></p>
+        <div class="row methods" role="group" aria-label="Payment">
+          <button type="button" class=${`switch ${method === 'cash' ? 'on' : ''}`} aria-pressed=${method === 'cash'}
+            onClick=${() => setMethod('cash')}>💵 Cash</button>
+          <button type="button" class=${`switch ${method === 'mpesa' ? 'on' : ''}`} aria-pressed=${method === 'mpesa'}
+            onClick=${() => setMethod('mpesa')}>📱 M-Pesa</button>
+        </div>
+        ${method === 'mpesa' &&
+        html`<label for="customer-phone">Customer's M-Pesa number</label>
+          <input id="customer-phone" type="tel" inputmode="tel" autocomplete="off" placeholder="0712 345 678"
+            value=${phone} onInput=${(e) => setPhone(e.currentTarget.value)} />`}
+        ${error && html`<p class="problem" role="alert">${error}</p>`}
+        <button class="button primary" type="button" disabled=${!ready || busy} onClick=${confirm}>
+          ${busy ? 'Please wait…' : method === 'mpesa' ? `Send M-Pesa request ${formatMoney(total)}` : `Confirm ${formatMoney(total)}`}
+        </button>
+      </section>`}
+      <button class="button quiet wide" type="button" onClick=${() => navigate('/')}>Done</button>
+    </main>
+  `
+}
+
+/** Ask for an STK push for a sale; if one is already active, go on with that one. */
+export async function requestPush(saleId, phone) {
+  try {
+    return await api.json(`/payments/sales/${saleId}/stk-push`, { method: 'POST', body: { phone } })
+  } catch (e) {
+    if (e.status !== 409) throw e
+    const sale = await api.json(`/payments/sales/${saleId}`)
+    if (sale.payment?.id && sale.payment.status === 'pending') return sale.payment
+    throw e
+  }
+}
+
+function step(quantity, by) {
+  const whole = Math.floor(Number(quantity) || 0)
+  return String(Math.max(0, whole + by))
+}
+
+function Tile({ product, onPick }) {
+  return html`
+    <button type="button" class="tile" onClick=${() => onPick(product)}>
+      <span class="tile-name">${product.name}</span>
+      <span class="tile-price">${formatMoney(product.price)}</span>
+    </button>
+  `
+}
+
+function CartLine({ line, setQuantity }) {
+  return html`
+    <div class="cart-line">
+      <span class="cart-name">${line.name}<br /><small>${formatMoney(lineTotal(line.price, line.quantity))}</small></span>
+      <button type="button" class="button small" aria-label=${`One less ${line.name}`}
+        onClick=${() => setQuantity(line.id, step(line.quantity, -1))}>−</button>
+      <input class="qty" inputmode="decimal" aria-label=${`Quantity of ${line.name}`} value=${line.quantity}
+        onInput=${(e) => setQuantity(line.id, e.currentTarget.value.trim() || '')} />
+      <button type="button" class="button small" aria-label=${`One more ${line.name}`}
+        onClick=${() => setQuantity(line.id, step(line.quantity, 1))}>+</button>
+    </div>
+  `
+}

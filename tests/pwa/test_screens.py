@@ -1,0 +1,80 @@
+"""Stock, laundry board and reports screens against the running services."""
+
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from .conftest import pick_business, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def nav(page, name):
+    page.get_by_role("navigation", name="Screens").get_by_role("button", name=name).click()
+
+
+def record_cash_sale(stack, token, business, product_id, quantity="1"):
+    response = requests.post(
+        f"{stack.url}/api/payments/businesses/{business}/sales",
+        json={"method": "cash", "lines": [{"product_id": product_id, "quantity": quantity}]},
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def stock_card(page, name):
+    return page.locator("section.stock-item").filter(has=page.get_by_role("heading", name=name))
+
+
+def test_stock_shows_low_items_and_the_owner_receives_and_adjusts(stack, shop, logins, page):
+    sign_in(page, logins["owner"])
+    pick_business(page, "Retail")
+    nav(page, "Stock")
+    expect(page.get_by_role("status").filter(has_text="Low: Milk 500 ml")).to_be_visible()
+
+    sugar = stock_card(page, "Sugar 1 kg")
+    sugar.get_by_role("button", name="Receive").click()
+    sugar.get_by_label("How many piece came in?").fill("5")
+    sugar.get_by_role("button", name="Save").click()
+    expect(sugar.locator(".figure")).to_have_text("45 piece")
+
+    milk = stock_card(page, "Milk 500 ml")
+    milk.get_by_role("button", name="Adjust").click()
+    milk.get_by_label("Change").fill("-1")
+    milk.get_by_label("Reason").fill("Broken packet")
+    milk.get_by_role("button", name="Save").click()
+    expect(milk.locator(".figure")).to_have_text("5 piece")
+
+
+def test_laundry_board_advances_an_order_with_one_tap(stack, shop, logins, owner_token, page):
+    sale = record_cash_sale(stack, owner_token, "laundry", shop["WASH-KG"], "3")
+    sign_in(page, logins["staff"])
+    nav(page, "Laundry")
+    received = page.locator('[data-status="received"]')
+    expect(received).to_contain_text(f"#{sale['reference']}")
+    received.get_by_role("button", name="→ Washing").click()
+    expect(page.locator('[data-status="washing"]')).to_contain_text(f"#{sale['reference']}")
+    answer = requests.get(
+        f"{stack.url}/api/payments/sales/{sale['id']}",
+        headers={"Authorization": f"Bearer {owner_token}"},
+        timeout=10,
+    )
+    assert answer.json()["order_status"] == "washing"
+
+
+def test_reports_show_a_chart_and_a_table_and_download_csv(stack, shop, logins, owner_token, page):
+    record_cash_sale(stack, owner_token, "water", shop["REFILL-20L"], "2")
+    sign_in(page, logins["owner"])
+    nav(page, "Reports")
+    expect(page.locator("table")).to_contain_text("KES 100.00")
+    expect(page.get_by_role("figure", name="Money by day")).to_contain_text("KES 100.00")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    text = Path(download.value.path()).read_text()
+    assert text.splitlines()[0].startswith("day,revenue")
+    assert "100.00" in text
