@@ -16,6 +16,12 @@ from common.auth import BUSINESSES, issue_token  # noqa: E402
 from support import database  # noqa: E402
 
 
+def pytest_collection_modifyitems(items):
+    """Tests on the real stack run last: once started, its worker and scheduler keep consuming the
+    test queues and sweeping the test tables, which unit tests run after them would race with."""
+    items.sort(key=lambda item: "stack" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(scope="session")
 def wiper():
     database.recreate()

@@ -1,29 +1,164 @@
 """payments HTTP API."""
 
+import uuid
+
+from flask import jsonify, request
 from flask_smorest import Blueprint
 
 from common.auth import check_business, current_principal, login_required
 from common.cache import TTL
-from common.http import cached_pollable
+from common.delta import iso
+from common.errors import InvalidInput
+from common.http import cached_pollable, encode, pollable
 
-from . import services
-from .schemas import SaleListSchema
+from . import c2b, services, stk
+from .schemas import (
+    AttachSchema,
+    NewSaleSchema,
+    OrderStatusSchema,
+    PaymentListSchema,
+    PaymentSchema,
+    PaymentStatusSchema,
+    ResolveSchema,
+    SaleListArgsSchema,
+    SaleListSchema,
+    SaleSchema,
+    StkPushSchema,
+)
 
 bp = Blueprint("payments", __name__, url_prefix="/api/payments", description="Sales and payments")
+# How often the PWA should poll a payment: fast while the customer is typing the PIN.
+POLL_PENDING_MS = 2500
+POLL_SETTLED_MS = 15000
+
+
+def _json_doc(schema, description: str) -> dict:
+    return {200: {"description": description, "content": {"application/json": {"schema": schema}}}}
+
+
+def _idempotency_key() -> uuid.UUID:
+    raw = request.headers.get("Idempotency-Key", "")
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise InvalidInput(
+            "Send a UUID in the Idempotency-Key header.", {"Idempotency-Key": ["must be a UUID"]}
+        ) from None
 
 
 @bp.get("/businesses/<business>/sales")
-@bp.doc(
-    responses={200: {"description": "Sales", "content": {"application/json": {"schema": SaleListSchema}}}}
-)
 @login_required()
-def list_sales(business: str):
-    """Recent sales of a business, newest first (pollable: ETag, 304, as_of)."""
+@bp.arguments(SaleListArgsSchema, location="query", as_kwargs=True)
+@bp.doc(responses=_json_doc(SaleListSchema, "Sales"))
+def list_sales(business: str, changed_since=None):
+    """Recent sales, or those changed since `as_of` of an earlier answer (pollable: ETag, 304)."""
     check_business(current_principal(), business)
     return cached_pollable(
         "sales",
         business,
-        "recent",
+        f"since:{iso(changed_since)}" if changed_since else "recent",
         TTL["summary"],
-        lambda: SaleListSchema().dump({"items": services.list_sales(business)}),
+        lambda: services.sales_listing(business, changed_since),
     )
+
+
+@bp.post("/businesses/<business>/sales")
+@login_required()
+@bp.arguments(NewSaleSchema)
+@bp.doc(responses={201: {"description": "The sale (the first answer again on a replay)"}})
+def record_sale(body: dict, business: str):
+    """Record a sale once per Idempotency-Key; a replay returns the first answer."""
+    principal = current_principal()
+    check_business(principal, business)
+    lines = [(line["product_id"], line["quantity"]) for line in body["lines"]]
+    sale = services.record_sale(
+        business, _idempotency_key(), body["method"], lines, body["customer_phone"], principal.user_id
+    )
+    return jsonify(sale), 201
+
+
+@bp.get("/sales/<int:sale_id>")
+@login_required()
+@bp.doc(responses=_json_doc(SaleSchema, "A sale"))
+def get_sale(sale_id: int):
+    """One sale with its lines and latest payment (pollable)."""
+    sale = services.get_sale(sale_id, current_principal().businesses)
+    return pollable(*encode(SaleSchema().dump(sale)), audience="user")
+
+
+@bp.post("/sales/<int:sale_id>/order-status")
+@login_required()
+@bp.arguments(OrderStatusSchema)
+@bp.response(200, SaleSchema)
+def advance_order(body: dict, sale_id: int):
+    """Move a laundry order forward (received → washing → drying → ready → collected)."""
+    principal = current_principal()
+    return services.advance_order(sale_id, body["status"], principal.businesses, principal.is_owner)
+
+
+@bp.post("/sales/<int:sale_id>/stk-push")
+@login_required()
+@bp.arguments(StkPushSchema)
+@bp.response(201, PaymentSchema)
+def stk_push(body: dict, sale_id: int):
+    """Prompt the customer's phone to pay an M-Pesa sale (one active push per sale)."""
+    return stk.start_push(sale_id, body["phone"], current_principal().businesses)
+
+
+@bp.get("/mpesa/<int:payment_id>")
+@login_required()
+@bp.doc(responses=_json_doc(PaymentStatusSchema, "A payment and when to poll it next"))
+def payment_status(payment_id: int):
+    """A payment's state; poll_after_ms (and X-Poll-Interval, seconds) say when to ask again."""
+    principal = current_principal()
+    payment = stk.get_payment(payment_id, principal.businesses, principal.is_owner)
+    poll_ms = POLL_PENDING_MS if payment.status == "pending" else POLL_SETTLED_MS
+    sale_status = payment.sale.status if payment.sale else None
+    response = pollable(
+        *encode(
+            {**PaymentStatusSchema().dump(payment), "sale_status": sale_status, "poll_after_ms": poll_ms}
+        ),
+        audience="user",
+    )
+    response.headers["X-Poll-Interval"] = str(poll_ms / 1000)
+    return response
+
+
+@bp.get("/businesses/<business>/review")
+@login_required("owner")
+@bp.doc(responses=_json_doc(PaymentListSchema, "Payments needing review"))
+def review_list(business: str):
+    """Payments the owner must decide on (NEEDS_REVIEW or flagged)."""
+    businesses = check_business(current_principal(), business, allow_all=True)
+    return jsonify(PaymentListSchema().dump({"items": stk.review_list(businesses)}))
+
+
+@bp.post("/mpesa/<int:payment_id>/resolve")
+@login_required("owner")
+@bp.arguments(ResolveSchema)
+@bp.response(200, PaymentSchema)
+def resolve(body: dict, payment_id: int):
+    """The owner settles a payment under review: paid, failed, or dismiss a flag."""
+    principal = current_principal()
+    return stk.resolve(
+        payment_id, body["action"], body["note"], body["receipt"], principal.user_id, principal.businesses
+    )
+
+
+@bp.get("/businesses/<business>/c2b/unmatched")
+@login_required("owner")
+@bp.doc(responses=_json_doc(PaymentListSchema, "Unmatched C2B payments"))
+def c2b_unmatched(business: str):
+    """Till/paybill payments no sale claimed yet."""
+    businesses = check_business(current_principal(), business, allow_all=True)
+    return jsonify(PaymentListSchema().dump({"items": c2b.unmatched(businesses)}))
+
+
+@bp.post("/c2b/<trans_id>/attach")
+@login_required("owner")
+@bp.arguments(AttachSchema)
+@bp.response(200, PaymentSchema)
+def c2b_attach(body: dict, trans_id: str):
+    """Pay an open sale with an unmatched C2B payment of the same amount."""
+    principal = current_principal()
+    return c2b.attach(trans_id, body["sale_id"], principal.user_id, principal.businesses)

@@ -5,10 +5,14 @@ from flask import Flask
 from common.app_factory import create_service_app
 
 from .api import bp
-from .config import settings
+from .config import mpesa_settings, settings
 from .models import db
+from .webhooks import bp as hooks_bp
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the payments app from the environment."""
-    return create_service_app(settings(), db, [bp], overrides)
+    loaded = settings()
+    app = create_service_app(loaded, db, [bp, hooks_bp], overrides)
+    app.extensions["tomtin"]["mpesa"] = mpesa_settings(loaded)
+    return app

@@ -1,10 +1,75 @@
-"""payments settings."""
+"""payments settings: the shared ones plus M-Pesa's, validated at start."""
 
-from common.config import Settings, load_settings
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from common.config import ConfigError, Settings, load_settings, optional
 
 SERVICE = "payments"
+# Secrets: a missing one stops the service with a message naming it.
+REQUIRED = ("MPESA_CONSUMER_KEY", "MPESA_CONSUMER_SECRET", "MPESA_PASSKEY", "MPESA_WEBHOOK_SECRET")
+TRANSACTION_TYPES = ("CustomerPayBillOnline", "CustomerBuyGoodsOnline")
+
+
+@dataclass(frozen=True)
+class MpesaSettings:
+    """How to reach Daraja and how patiently to reconcile."""
+
+    base_url: str
+    consumer_key: str
+    consumer_secret: str
+    passkey: str
+    shortcode: str
+    party_b: str
+    transaction_type: str
+    callback_base_url: str
+    webhook_secret: str
+    # A pending push is first queried this long after it was made, then with doubling backoff.
+    query_after_seconds: int
+    query_max_attempts: int
+    query_max_backoff_seconds: int
+    timeout_seconds: float
 
 
 def settings() -> Settings:
     """Validated settings for payments."""
-    return load_settings(SERVICE)
+    loaded = load_settings(SERVICE, REQUIRED)
+    mpesa_settings(loaded)
+    return loaded
+
+
+def mpesa_settings(base: Settings, env: Mapping[str, str] | None = None) -> MpesaSettings:
+    """The M-Pesa settings, from the required secrets and optional tunables."""
+    env = os.environ if env is None else env
+    shortcode = optional("MPESA_SHORTCODE", "174379", env)
+    transaction_type = optional("MPESA_TRANSACTION_TYPE", "CustomerPayBillOnline", env)
+    if transaction_type not in TRANSACTION_TYPES:
+        raise ConfigError(f"MPESA_TRANSACTION_TYPE must be one of {', '.join(TRANSACTION_TYPES)}")
+    if len(base.extra["MPESA_WEBHOOK_SECRET"]) < 16:
+        raise ConfigError("MPESA_WEBHOOK_SECRET must be at least 16 characters")
+    base_url = optional("MPESA_BASE_URL", "http://127.0.0.1:5005", env)
+    callback_base_url = optional("MPESA_CALLBACK_BASE_URL", "http://127.0.0.1:8080", env)
+    # Safaricom only calls back to https; the local simulator is happy with http.
+    if "safaricom" in base_url and not callback_base_url.startswith("https://"):
+        raise ConfigError("MPESA_CALLBACK_BASE_URL must be an https URL when calling Safaricom")
+    try:
+        return MpesaSettings(
+            base_url=base_url.rstrip("/"),
+            consumer_key=base.extra["MPESA_CONSUMER_KEY"],
+            consumer_secret=base.extra["MPESA_CONSUMER_SECRET"],
+            passkey=base.extra["MPESA_PASSKEY"],
+            shortcode=shortcode,
+            party_b=optional("MPESA_PARTY_B", shortcode, env),
+            transaction_type=transaction_type,
+            callback_base_url=callback_base_url.rstrip("/"),
+            webhook_secret=base.extra["MPESA_WEBHOOK_SECRET"],
+            query_after_seconds=int(optional("MPESA_QUERY_AFTER_SECONDS", "30", env)),
+            query_max_attempts=int(optional("MPESA_QUERY_MAX_ATTEMPTS", "8", env)),
+            query_max_backoff_seconds=int(optional("MPESA_QUERY_MAX_BACKOFF_SECONDS", "300", env)),
+            timeout_seconds=float(optional("MPESA_TIMEOUT_SECONDS", "10", env)),
+        )
+    except ValueError as exc:
+        raise ConfigError(f"an MPESA_* tunable is not a number: {exc}") from exc

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 
 from common.db import created_at_column, make_db, updated_at_column
+from common.delta import claim_xid, stamp
 
 db = make_db("payments")
 
 METHODS = ("cash", "mpesa")
 SALE_STATUSES = ("pending", "paid", "failed", "cancelled")
+ORDER_STATUSES = ("received", "washing", "drying", "ready", "collected")
+PAYMENT_STATUSES = ("pending", "paid", "failed", "needs_review", "unmatched")
+# Businesses whose sales are orders with a job status.
+ORDER_BUSINESSES = ("laundry",)
 
 
 class Sale(db.Model):
@@ -19,21 +25,39 @@ class Sale(db.Model):
         sa.CheckConstraint("status IN ('pending', 'paid', 'failed', 'cancelled')", name="status"),
         sa.CheckConstraint("total >= 0", name="total_not_negative"),
         sa.Index("ix_sales_business_created", "business", "created_at"),
+        sa.Index("ix_sales_business_updated", "business", "updated_at"),
     )
 
     id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
     idempotency_key = sa.Column(sa.Uuid, nullable=False, unique=True)
+    # sha256 of the canonical request, so a replay with a different body is refused.
+    request_hash = sa.Column(sa.String(64))
+    # The body first answered, returned verbatim on a replay of the same key.
+    response_body = sa.Column(JSONB)
     business = sa.Column(sa.String(16), nullable=False)
     method = sa.Column(sa.String(8), nullable=False)
     status = sa.Column(sa.String(16), nullable=False)
+    order_status = sa.Column(sa.String(16))
     total = sa.Column(sa.Numeric(12, 2), nullable=False)
     customer_phone = sa.Column(sa.String(12))
     created_by = sa.Column(sa.BigInteger)
     created_at = created_at_column()
-    updated_at = updated_at_column()
+    # The database clock, after the transaction claimed its id: a safe delta cursor (common.delta).
+    updated_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=stamp(), onupdate=stamp())
+    paid_at = sa.Column(sa.DateTime(timezone=True))
     lines = db.relationship(
         "SaleLine", back_populates="sale", order_by="SaleLine.id", cascade="all, delete-orphan"
     )
+    payments = db.relationship("MpesaPayment", back_populates="sale", order_by="MpesaPayment.id")
+
+    @property
+    def reference(self) -> str:
+        """The account reference a customer types at the till and an STK push carries (≤ 12 chars)."""
+        return f"TT{self.id}"
+
+    @property
+    def latest_payment(self) -> MpesaPayment | None:
+        return self.payments[-1] if self.payments else None
 
 
 class SaleLine(db.Model):
@@ -48,3 +72,101 @@ class SaleLine(db.Model):
     unit_price = sa.Column(sa.Numeric(12, 2), nullable=False)
     line_total = sa.Column(sa.Numeric(12, 2), nullable=False)
     sale = db.relationship(Sale, back_populates="lines")
+
+
+class MpesaPayment(db.Model):
+    """An STK push (keyed by CheckoutRequestID) or a C2B confirmation (keyed by TransID)."""
+
+    __tablename__ = "mpesa_payments"
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('stk', 'c2b')", name="kind"),
+        sa.CheckConstraint(
+            "status IN ('pending', 'paid', 'failed', 'needs_review', 'unmatched')", name="status"
+        ),
+        # One active push per sale: a second concurrent push cannot be stored.
+        sa.Index(
+            "uq_mpesa_payments_active_push",
+            "sale_id",
+            unique=True,
+            postgresql_where=sa.text("kind = 'stk' AND status = 'pending'"),
+        ),
+        sa.Index(
+            "ix_mpesa_payments_pending_due", "next_query_at", postgresql_where=sa.text("status = 'pending'")
+        ),
+    )
+
+    id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
+    sale_id = sa.Column(sa.ForeignKey("sales.id"), index=True)
+    business = sa.Column(sa.String(16))
+    kind = sa.Column(sa.String(8), nullable=False)
+    status = sa.Column(sa.String(16), nullable=False)
+    amount = sa.Column(sa.Numeric(12, 2), nullable=False)
+    phone = sa.Column(sa.String(64))
+    checkout_request_id = sa.Column(sa.String(64), unique=True)
+    merchant_request_id = sa.Column(sa.String(64))
+    receipt = sa.Column(sa.String(32), unique=True)
+    account_reference = sa.Column(sa.String(32))
+    result_code = sa.Column(sa.Integer)
+    result_desc = sa.Column(sa.String(255))
+    query_attempts = sa.Column(sa.Integer, nullable=False, server_default="0")
+    next_query_at = sa.Column(sa.DateTime(timezone=True))
+    review_reason = sa.Column(sa.String(255))
+    resolved_at = sa.Column(sa.DateTime(timezone=True))
+    resolved_by = sa.Column(sa.BigInteger)
+    resolution_note = sa.Column(sa.String(255))
+    raw = sa.Column(sa.Text)
+    created_at = created_at_column()
+    updated_at = updated_at_column()
+    paid_at = sa.Column(sa.DateTime(timezone=True))
+    sale = db.relationship(Sale, back_populates="payments")
+
+
+class MpesaCallback(db.Model):
+    """A raw STK callback as received; applying it is a job, and the row says whether it ran."""
+
+    __tablename__ = "mpesa_callbacks"
+    __table_args__ = (
+        sa.Index(
+            "ix_mpesa_callbacks_unapplied", "received_at", postgresql_where=sa.text("applied_at IS NULL")
+        ),
+    )
+
+    id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
+    checkout_request_id = sa.Column(sa.String(64), nullable=False, index=True)
+    raw = sa.Column(sa.Text, nullable=False)
+    source_ip = sa.Column(sa.String(64))
+    received_at = created_at_column()
+    applied_at = sa.Column(sa.DateTime(timezone=True))
+    outcome = sa.Column(sa.String(64))
+
+
+class OutboxEvent(db.Model):
+    """A job to enqueue, written in the same transaction as the change it announces."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (sa.Index("ix_outbox_unsent", "id", postgresql_where=sa.text("sent_at IS NULL")),)
+
+    id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
+    func_name = sa.Column(sa.String(120), nullable=False)
+    queue = sa.Column(sa.String(32), nullable=False)
+    payload = sa.Column(JSONB, nullable=False)
+    created_at = created_at_column()
+    sent_at = sa.Column(sa.DateTime(timezone=True))
+    attempts = sa.Column(sa.Integer, nullable=False, server_default="0")
+
+
+@sa.event.listens_for(sa.orm.Session, "before_flush")
+def _claim_before_sale_writes(session: sa.orm.Session, *_: object) -> None:
+    """A flush that writes a sale claims its transaction id first (see common.delta)."""
+    if any(isinstance(obj, Sale) for obj in (*session.new, *session.dirty)):
+        claim_xid(session)
+
+
+def touch_sale(sale_id: int | None) -> None:
+    """Mark a sale changed when only its payment changed (the sale's JSON nests the payment)."""
+    if sale_id is not None:
+        claim_xid(db.session)
+        db.session.execute(
+            sa.update(Sale).where(Sale.id == sale_id).values(updated_at=stamp()),
+            execution_options={"synchronize_session": "fetch"},
+        )

@@ -1,61 +1,220 @@
-"""payments business rules. No Flask request here."""
+"""payments business rules for sales and laundry orders. No Flask request here."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import uuid
-from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from common.errors import InvalidInput
+from common.cache import invalidate
+from common.delta import iso, watermark
+from common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from common.money import to_money
+from common.phone import InvalidPhone, normalise_phone
 
-from .models import Sale, SaleLine, db
+from . import outbox
+from .models import ORDER_BUSINESSES, ORDER_STATUSES, Sale, SaleLine, db
+from .schemas import SaleSchema
 
 RECENT_SALES_LIMIT = 100
+CHANGED_SINCE_LIMIT = 500
+IDEMPOTENCY_CONSTRAINT = "uq_sales_idempotency_key"
 _PRICES = sa.text(
     "SELECT id, name, price FROM inventory.v_products WHERE business = :business AND active AND id = ANY(:ids)"
 )
 
 
-def list_sales(business: str, limit: int = RECENT_SALES_LIMIT) -> list[Sale]:
-    """The most recent sales of a business, newest first, with their lines."""
-    query = (
-        sa.select(Sale)
-        .where(Sale.business == business)
-        .options(selectinload(Sale.lines))
-        .order_by(Sale.created_at.desc(), Sale.id.desc())
-        .limit(limit)
-    )
+def _with_details():
+    return (selectinload(Sale.lines), selectinload(Sale.payments))
+
+
+def list_sales(
+    business: str, changed_since: dt.datetime | None = None, limit: int = RECENT_SALES_LIMIT
+) -> list[Sale]:
+    """Recent sales newest first; with `changed_since`, sales updated at or after it, oldest change first."""
+    query = sa.select(Sale).where(Sale.business == business).options(*_with_details())
+    if changed_since is None:
+        query = query.order_by(Sale.created_at.desc(), Sale.id.desc()).limit(limit)
+    else:
+        query = (
+            query.where(Sale.updated_at >= changed_since)
+            .order_by(Sale.updated_at, Sale.id)
+            .limit(CHANGED_SINCE_LIMIT)
+        )
     return list(db.session.scalars(query))
 
 
-def record_cash_sale(business: str, lines: Iterable[tuple[int, Decimal]], user_id: int | None = None) -> Sale:
-    """Record a paid cash sale priced from inventory's published view."""
-    wanted = list(lines)
-    ids = [product_id for product_id, _ in wanted]
-    prices = {row.id: row for row in db.session.execute(_PRICES, {"business": business, "ids": ids})}
+def sales_listing(business: str, changed_since: dt.datetime | None = None) -> dict[str, Any]:
+    """The listing body; its `as_of` is a safe cursor for the next `changed_since` (common.delta)."""
+    as_of = watermark(db.session)  # before the query
+    sales = list_sales(business, changed_since)
+    if changed_since is not None and len(sales) == CHANGED_SINCE_LIMIT:
+        # A capped delta: the cursor stops at the last change sent, so the next poll goes on from there.
+        as_of = sales[-1].updated_at
+    items = SaleSchema().dump(sales, many=True)
+    return {"items": items, "changed_since": changed_since and iso(changed_since), "as_of": iso(as_of)}
+
+
+def get_sale(sale_id: int, businesses: tuple[str, ...]) -> Sale:
+    """One sale, if it belongs to a business the caller may see."""
+    sale = db.session.scalar(sa.select(Sale).where(Sale.id == sale_id).options(*_with_details()))
+    if sale is None or sale.business not in businesses:
+        raise NotFound(f"No sale {sale_id}.")
+    return sale
+
+
+def request_hash(business: str, body: dict[str, Any]) -> str:
+    """sha256 of the canonical request, so the same key with another body can be told apart."""
+    canonical = json.dumps({"business": business, **body}, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def record_sale(
+    business: str,
+    idempotency_key: uuid.UUID,
+    method: str,
+    lines: list[tuple[int, Decimal]],
+    customer_phone: str | None = None,
+    user_id: int | None = None,
+) -> dict[str, Any]:
+    """Record a sale once per idempotency key and return its body (the first one, on a replay).
+
+    Prices come from inventory's published view. A cash sale is paid at once and emits its
+    stock event; an M-Pesa sale waits, pending, for its payment.
+    """
+    digest = request_hash(
+        business,
+        {
+            "method": method,
+            "lines": [[pid, f"{qty:.3f}"] for pid, qty in lines],
+            "customer_phone": customer_phone,
+        },
+    )
+    replay = _replay(idempotency_key, digest)
+    if replay is not None:
+        return replay
+    phone = phone_or_error(customer_phone, "customer_phone") if customer_phone else None
+    sale = Sale(
+        idempotency_key=idempotency_key,
+        request_hash=digest,
+        business=business,
+        method=method,
+        status="paid" if method == "cash" else "pending",
+        order_status="received" if business in ORDER_BUSINESSES else None,
+        customer_phone=phone,
+        created_by=user_id,
+    )
+    _price_lines(sale, lines)
+    db.session.add(sale)
+    try:
+        db.session.flush()
+        if sale.status == "paid":
+            sale.paid_at = sale.created_at
+            outbox.sale_paid(sale)
+        else:
+            outbox.sale_changed(sale)
+        body = SaleSchema().dump(sale)
+        sale.response_body = body
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        if IDEMPOTENCY_CONSTRAINT not in str(exc.orig):
+            raise
+        # A concurrent request with the same key won the race: answer what it answered.
+        replay = _replay(idempotency_key, digest)
+        if replay is None:
+            raise
+        return replay
+    invalidate("sales", business)
+    outbox.kick()
+    return body
+
+
+def _replay(idempotency_key: uuid.UUID, digest: str) -> dict[str, Any] | None:
+    row = db.session.execute(
+        sa.select(Sale.request_hash, Sale.response_body).where(Sale.idempotency_key == idempotency_key)
+    ).first()
+    if row is None:
+        return None
+    if row.request_hash != digest:
+        raise InvalidInput(
+            "This idempotency key was already used with a different body; send a new key for a new sale.",
+            {"Idempotency-Key": ["idempotency key reused with a different body"]},
+        )
+    return row.response_body
+
+
+def phone_or_error(raw: str, field: str) -> str:
+    """The normalised phone, or a 422 naming the field."""
+    try:
+        return normalise_phone(raw)
+    except InvalidPhone as exc:
+        raise InvalidInput(str(exc), {field: [str(exc)]}) from exc
+
+
+def _price_lines(sale: Sale, lines: list[tuple[int, Decimal]]) -> None:
+    ids = sorted({product_id for product_id, _ in lines})
+    prices = {row.id: row for row in db.session.execute(_PRICES, {"business": sale.business, "ids": ids})}
     missing = [str(pid) for pid in ids if pid not in prices]
     if missing:
-        raise InvalidInput("unknown product", {"lines": [f"Unknown product id(s): {', '.join(missing)}."]})
-    sale = Sale(
-        idempotency_key=uuid.uuid4(), business=business, method="cash", status="paid", created_by=user_id
-    )
-    for product_id, quantity in wanted:
+        raise InvalidInput(
+            "unknown product",
+            {"lines": [f"Unknown or inactive product id(s) in {sale.business}: {', '.join(missing)}."]},
+        )
+    for product_id, quantity in lines:
         product = prices[product_id]
-        line_total = to_money(product.price * quantity)
         sale.lines.append(
             SaleLine(
                 product_id=product_id,
                 name=product.name,
                 quantity=quantity,
                 unit_price=product.price,
-                line_total=line_total,
+                line_total=to_money(product.price * quantity),
             )
         )
     sale.total = sum((line.line_total for line in sale.lines), Decimal("0.00"))
-    db.session.add(sale)
+
+
+def mark_sale_paid(sale: Sale, at: dt.datetime) -> bool:
+    """Make an open sale paid and emit its stock event; False if it was already paid."""
+    if sale.status == "paid":
+        return False
+    sale.status = "paid"
+    sale.paid_at = at
+    outbox.sale_paid(sale)
+    return True
+
+
+def advance_order(sale_id: int, status: str, businesses: tuple[str, ...], is_owner: bool) -> Sale:
+    """Move a laundry order forward (any number of steps); only the owner may cancel it."""
+    sale = db.session.scalar(sa.select(Sale).where(Sale.id == sale_id).with_for_update())
+    if sale is None or sale.business not in businesses:
+        raise NotFound(f"No sale {sale_id}.")
+    if sale.order_status is None:
+        raise InvalidInput(
+            f"Sale {sale_id} is not an order; only {', '.join(ORDER_BUSINESSES)} sales have a status."
+        )
+    current = sale.order_status
+    if status == current:
+        db.session.rollback()
+        return get_sale(sale_id, businesses)
+    if current in ("collected", "cancelled"):
+        raise Conflict(f"The order is already {current}; it cannot change any more.")
+    if status == "cancelled":
+        if not is_owner:
+            raise Forbidden("Only the owner may cancel an order.")
+    elif ORDER_STATUSES.index(status) < ORDER_STATUSES.index(current):
+        raise Conflict(f"The order is already {current}; a status can only move forward.")
+    sale.order_status = status
+    outbox.sale_changed(sale)
     db.session.commit()
-    return sale
+    invalidate("sales", sale.business)
+    outbox.kick()
+    return get_sale(sale_id, businesses)

@@ -15,6 +15,8 @@ PG = os.environ.get("TOMTIN_TEST_PG", "127.0.0.1:5432")
 REDIS = os.environ.get("TOMTIN_TEST_REDIS", "127.0.0.1:6379")
 SECRET = "test-secret-5d1b7e0c9a3f4e2b8c6d0a1f3e5b7c9d"
 SERVICES = ("accounts", "inventory", "payments", "reporting")
+MPESA_PASSKEY = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919"
+MPESA_WEBHOOK_SECRET = "test-hook-secret-3f9a2c7e51"
 
 
 def service_environment() -> dict[str, str]:
@@ -26,6 +28,16 @@ def service_environment() -> dict[str, str]:
         "REDIS_CACHE_URL": f"redis://{REDIS}/{CACHE_DB}",
         "TOMTIN_TESTING": "1",
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+        # payments' M-Pesa settings (the stack points MPESA_BASE_URL at its simulator).
+        "MPESA_CONSUMER_KEY": "sim-key",
+        "MPESA_CONSUMER_SECRET": "sim-secret",
+        "MPESA_PASSKEY": MPESA_PASSKEY,
+        "MPESA_SHORTCODE": "174379",
+        "MPESA_WEBHOOK_SECRET": MPESA_WEBHOOK_SECRET,
+        "MPESA_QUERY_AFTER_SECONDS": "2",
+        "MPESA_QUERY_MAX_ATTEMPTS": "4",
+        "MPESA_QUERY_MAX_BACKOFF_SECONDS": "2",
+        "MPESA_TIMEOUT_SECONDS": "5",
     }
     for service in SERVICES:
         env[f"{service.upper()}_DATABASE_URL"] = f"postgresql+psycopg://tomtin_{service}@{PG}/{TEST_DB}"

@@ -59,6 +59,9 @@ class Stack:
         self.env["WEB_CONCURRENCY"] = "1"
         self.procs: dict[str, subprocess.Popen] = {}
         self.url = f"http://127.0.0.1:{self.env['GATEWAY_PORT']}"
+        # payments calls this stack's simulator, which calls back through this stack's gateway.
+        self.env["MPESA_BASE_URL"] = f"http://127.0.0.1:{self.env['DARAJA_SIM_PORT']}"
+        self.env["MPESA_CALLBACK_BASE_URL"] = self.url
 
     def port(self, name: str) -> int:
         return int(self.env[f"{name.upper()}_PORT"])

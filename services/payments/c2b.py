@@ -1,0 +1,98 @@
+"""C2B (till/paybill payments made without a push): stored once by TransID, matched or left unmatched."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from common.db import utcnow
+from common.errors import Conflict, InvalidInput, NotFound
+
+from .callbacks import C2BConfirmation
+from .models import MpesaPayment, Sale, db
+from .services import mark_sale_paid
+from .stk import changed, locked_sale
+
+# The account reference printed on a sale (Sale.reference), as a customer may type it.
+_REFERENCE = re.compile(r"^\s*TT\s*(\d{1,12})\s*$", re.IGNORECASE)
+OPEN_STATUSES = ("pending", "failed")
+
+
+def confirm(confirmation: C2BConfirmation, raw: str) -> MpesaPayment:
+    """Store a confirmation once (unique TransID) and pay the sale its reference names, if it fits."""
+    payment = MpesaPayment(
+        kind="c2b",
+        status="unmatched",
+        amount=confirmation.amount,
+        phone=confirmation.msisdn,
+        receipt=confirmation.trans_id,
+        account_reference=confirmation.bill_ref[:32],
+        raw=raw,
+    )
+    db.session.add(payment)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return db.session.scalar(sa.select(MpesaPayment).where(MpesaPayment.receipt == confirmation.trans_id))
+    match = _REFERENCE.match(confirmation.bill_ref)
+    sale = locked_sale(int(match.group(1))) if match else None
+    if sale is not None and sale.status in OPEN_STATUSES and sale.total == confirmation.amount:
+        _pay(payment, sale)
+    db.session.commit()
+    changed(payment.business)
+    return payment
+
+
+def _pay(payment: MpesaPayment, sale: Sale) -> None:
+    now = utcnow()
+    payment.sale_id = sale.id
+    payment.business = sale.business
+    payment.status = "paid"
+    payment.paid_at = now
+    mark_sale_paid(sale, now)
+
+
+def unmatched(businesses: tuple[str, ...]) -> list[MpesaPayment]:
+    """Confirmations not attached to a sale (they carry no business until attached)."""
+    query = (
+        sa.select(MpesaPayment)
+        .where(
+            MpesaPayment.kind == "c2b",
+            MpesaPayment.status == "unmatched",
+            sa.or_(MpesaPayment.business.is_(None), MpesaPayment.business.in_(businesses)),
+        )
+        .order_by(MpesaPayment.created_at)
+    )
+    return list(db.session.scalars(query))
+
+
+def attach(trans_id: str, sale_id: int, user_id: int, businesses: tuple[str, ...]) -> MpesaPayment:
+    """The owner pays an open sale with an unmatched confirmation of the same amount."""
+    payment = db.session.scalar(
+        sa.select(MpesaPayment)
+        .where(MpesaPayment.receipt == trans_id, MpesaPayment.kind == "c2b")
+        .with_for_update()
+    )
+    if payment is None:
+        raise NotFound(f"No C2B payment {trans_id}.")
+    if payment.status != "unmatched":
+        raise Conflict(f"C2B payment {trans_id} is already {payment.status}.")
+    sale = locked_sale(sale_id)
+    if sale is None or sale.business not in businesses:
+        raise NotFound(f"No sale {sale_id}.")
+    if sale.status not in OPEN_STATUSES:
+        raise Conflict(f"Sale {sale_id} is {sale.status}; only an unpaid sale can take a payment.")
+    if sale.total != payment.amount:
+        raise InvalidInput(
+            f"The payment is KES {payment.amount} but sale {sale_id} totals KES {sale.total}.",
+            {"sale_id": ["amount differs"]},
+        )
+    _pay(payment, sale)
+    payment.resolved_by = user_id
+    payment.resolved_at = utcnow()
+    db.session.commit()
+    changed(sale.business)
+    return payment

@@ -1,0 +1,120 @@
+"""Reading Daraja's callback bodies: validated field by field, items found by Name, never by position."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+
+class BadCallback(ValueError):
+    """The body is not a callback we understand; `errors` names the fields."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class StkResult:
+    checkout_request_id: str
+    merchant_request_id: str
+    result_code: int
+    result_desc: str
+    amount: Decimal | None = None
+    receipt: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class C2BConfirmation:
+    trans_id: str
+    amount: Decimal
+    bill_ref: str
+    msisdn: str
+    shortcode: str
+
+
+def _text(value: Any, name: str, max_len: int, errors: dict[str, list[str]]) -> str:
+    if not isinstance(value, str) or not 1 <= len(value) <= max_len:
+        errors[name] = [f"must be a string of 1..{max_len} characters"]
+        return ""
+    return value
+
+
+def _amount(value: Any, name: str, errors: dict[str, list[str]]) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        errors[name] = ["must be a number"]
+        return None
+    try:
+        # str() first: Daraja sends 1.00 as a JSON number, and a float must never become money.
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        errors[name] = ["must be a number"]
+        return None
+    if not amount.is_finite() or amount <= 0:
+        errors[name] = ["must be above 0"]
+        return None
+    return amount
+
+
+def parse_stk(body: Any) -> StkResult:
+    """The STK callback `{"Body": {"stkCallback": {...}}}`; BadCallback if anything is off."""
+    callback = body.get("Body", {}).get("stkCallback") if isinstance(body, dict) else None
+    if not isinstance(callback, dict):
+        raise BadCallback({"Body.stkCallback": ["missing or not an object"]})
+    errors: dict[str, list[str]] = {}
+    checkout = _text(callback.get("CheckoutRequestID"), "CheckoutRequestID", 64, errors)
+    merchant = _text(callback.get("MerchantRequestID"), "MerchantRequestID", 64, errors)
+    code = callback.get("ResultCode")
+    if isinstance(code, bool) or not isinstance(code, int):
+        errors["ResultCode"] = ["must be an integer"]
+    desc = callback.get("ResultDesc", "")
+    if not isinstance(desc, str):
+        errors["ResultDesc"] = ["must be a string"]
+    if errors:
+        raise BadCallback(errors)
+    if code != 0:
+        return StkResult(checkout, merchant, code, desc[:255])
+    items = _items(callback.get("CallbackMetadata"), errors)
+    amount = _amount(items.get("Amount"), "Amount", errors)
+    receipt = _text(items.get("MpesaReceiptNumber"), "MpesaReceiptNumber", 32, errors)
+    if errors:
+        raise BadCallback(errors)
+    phone = items.get("PhoneNumber")
+    return StkResult(
+        checkout, merchant, 0, desc[:255], amount, receipt, None if phone is None else str(phone)
+    )
+
+
+def _items(metadata: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
+    items = metadata.get("Item") if isinstance(metadata, dict) else None
+    if not isinstance(items, list) or not all(
+        isinstance(i, dict) and isinstance(i.get("Name"), str) for i in items
+    ):
+        errors["CallbackMetadata.Item"] = ["a successful callback needs a list of {Name, Value} items"]
+        return {}
+    # Balance often comes without a Value: absent values are simply missing.
+    return {item["Name"]: item["Value"] for item in items if "Value" in item}
+
+
+def parse_c2b(body: Any) -> C2BConfirmation:
+    """A C2B validation or confirmation body; BadCallback if a field we rely on is off."""
+    if not isinstance(body, dict):
+        raise BadCallback({"_body": ["must be a JSON object"]})
+    errors: dict[str, list[str]] = {}
+    trans_id = _text(body.get("TransID"), "TransID", 32, errors)
+    amount = _amount(body.get("TransAmount"), "TransAmount", errors)
+    shortcode = body.get("BusinessShortCode")
+    if isinstance(shortcode, bool) or not isinstance(shortcode, int | str) or not str(shortcode).isdigit():
+        errors["BusinessShortCode"] = ["must be digits"]
+    bill_ref = body.get("BillRefNumber", "")
+    if not isinstance(bill_ref, str) or len(bill_ref) > 64:
+        errors["BillRefNumber"] = ["must be a string of at most 64 characters"]
+    msisdn = body.get("MSISDN", "")
+    if not isinstance(msisdn, str | int) or isinstance(msisdn, bool) or len(str(msisdn)) > 64:
+        errors["MSISDN"] = ["must be a string of at most 64 characters"]
+    if errors:
+        raise BadCallback(errors)
+    # MSISDN may be masked or hashed: stored as given, never interpreted.
+    return C2BConfirmation(trans_id, amount, bill_ref.strip(), str(msisdn), str(shortcode))

@@ -1,0 +1,36 @@
+"""payments refuses to start on missing or unsafe M-Pesa settings, naming the variable."""
+
+import pytest
+
+from common.config import ConfigError, load_settings
+from payments.config import REQUIRED, mpesa_settings
+from support.env import service_environment
+
+
+def _load(**changes):
+    env = {**service_environment(), **changes}
+    env = {k: v for k, v in env.items() if v is not None}
+    return mpesa_settings(load_settings("payments", REQUIRED, env), env)
+
+
+@pytest.mark.parametrize("name", REQUIRED)
+def test_a_missing_secret_stops_the_service(name):
+    with pytest.raises(ConfigError, match=name):
+        _load(**{name: None})
+
+
+def test_safaricom_needs_an_https_callback():
+    with pytest.raises(ConfigError, match="MPESA_CALLBACK_BASE_URL"):
+        _load(MPESA_BASE_URL="https://sandbox.safaricom.co.ke", MPESA_CALLBACK_BASE_URL="http://example.com")
+    assert _load(
+        MPESA_BASE_URL="https://sandbox.safaricom.co.ke", MPESA_CALLBACK_BASE_URL="https://x.example"
+    )
+
+
+def test_bad_tunables_are_refused():
+    with pytest.raises(ConfigError, match="MPESA_TRANSACTION_TYPE"):
+        _load(MPESA_TRANSACTION_TYPE="Cash")
+    with pytest.raises(ConfigError):
+        _load(MPESA_QUERY_AFTER_SECONDS="soon")
+    with pytest.raises(ConfigError, match="16"):
+        _load(MPESA_WEBHOOK_SECRET="short")
