@@ -128,6 +128,8 @@ def paced(fn: Callable[[int], object], rate_per_s: float, count: int, workers: i
 
 def login(url: str, username: str, password: str) -> str:
     """A real token from accounts through the gateway."""
-    response = requests.post(f"{url}/api/auth/login", json={"username": username, "password": password}, timeout=10)
+    response = requests.post(
+        f"{url}/api/auth/login", json={"username": username, "password": password}, timeout=10
+    )
     response.raise_for_status()
     return response.json()["token"]

@@ -51,10 +51,16 @@ def run(ctx: Context) -> list[Row]:
     url = f"{ctx.url}{PATH}"
     headers = ctx.headers("owner")
     etag = requests.get(url, headers=headers, timeout=10).headers["ETag"]
-    not_modified = Row(AREA, "304 poll, whole response on the wire", "bytes", command=COMMAND,
-                       note="status line + headers, empty body; target ≤ 400")
-    full = Row(AREA, "200 poll of the same list, whole response", "bytes", command=COMMAND,
-               note="identity encoding")
+    not_modified = Row(
+        AREA,
+        "304 poll, whole response on the wire",
+        "bytes",
+        command=COMMAND,
+        note="status line + headers, empty body; target ≤ 400",
+    )
+    full = Row(
+        AREA, "200 poll of the same list, whole response", "bytes", command=COMMAND, note="identity encoding"
+    )
     for _ in range(ctx.repeats):
         not_modified.samples.append(wire_bytes(url, {**headers, "If-None-Match": etag}))
         full.samples.append(wire_bytes(url, headers))
@@ -62,11 +68,21 @@ def run(ctx: Context) -> list[Row]:
     _restart_inventory(ctx, cache_disabled=True)
     try:
         for clients in (20, 200):
-            rps = Row(AREA, f"poll with no cache at all, {clients} clients", "req/s", command=COMMAND,
-                      note="gateway BYPASS + service without Redis cache")
+            rps = Row(
+                AREA,
+                f"poll with no cache at all, {clients} clients",
+                "req/s",
+                command=COMMAND,
+                note="gateway BYPASS + service without Redis cache",
+            )
             p50 = Row(AREA, f"poll with no cache at all p50, {clients} clients", "ms", command=COMMAND)
-            p99 = Row(AREA, f"poll with no cache at all p99, {clients} clients", "ms", command=COMMAND,
-                      note="target < 50 ms at 20 clients" if clients == 20 else "")
+            p99 = Row(
+                AREA,
+                f"poll with no cache at all p99, {clients} clients",
+                "ms",
+                command=COMMAND,
+                note="target < 50 ms at 20 clients" if clients == 20 else "",
+            )
             for _ in range(ctx.repeats):
                 result = wrk(url, clients, SECONDS, {**headers, "Cache-Control": "no-cache"})
                 rps.samples.append(result.rps)

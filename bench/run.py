@@ -30,8 +30,13 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    mem_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal")))
+    mem_kb = int(
+        next(
+            line.split()[1]
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    )
     return f"{os.cpu_count()} cores ({cpu}), {mem_kb // 1024 // 1024} GiB RAM, {platform.platform()}"
 
 
@@ -40,11 +45,16 @@ def fmt(value: float) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    lines = ["| area | figure | median | min–max | unit | note | reproduce |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| area | figure | median | min–max | unit | note | reproduce |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for row in rows:
         spread = f"{fmt(min(row.samples))}–{fmt(max(row.samples))}" if row.samples else "n/a"
         median = fmt(row.median) if row.samples else "n/a"
-        lines.append(f"| {row.area} | {row.name} | {median} | {spread} | {row.unit} | {row.note} | `{row.command}` |")
+        lines.append(
+            f"| {row.area} | {row.name} | {median} | {spread} | {row.unit} | {row.note} | `{row.command}` |"
+        )
     return "\n".join(lines)
 
 
@@ -69,10 +79,14 @@ def main(argv: list[str]) -> int:
             subprocess.run([sys.executable, "-m", f"{service}.demo"], env=stack.env, check=True, cwd=ROOT)
         from bench.harness import login
 
-        ctx = Context(url=stack.url, stack=stack, tokens={
-            "owner": login(stack.url, "owner", "owner-pass-2026"),
-            "staff": login(stack.url, "staff", "staff-pass-2026"),
-        })
+        ctx = Context(
+            url=stack.url,
+            stack=stack,
+            tokens={
+                "owner": login(stack.url, "owner", "owner-pass-2026"),
+                "staff": login(stack.url, "staff", "staff-pass-2026"),
+            },
+        )
         for area in areas:
             module = importlib.import_module(f"bench.{area}")
             print(f"bench: {area} ...", flush=True)

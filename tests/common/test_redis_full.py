@@ -32,9 +32,23 @@ def small_redis(tmp_path):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     proc = subprocess.Popen(
-        [shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path), "--maxmemory", "4mb",
-         "--maxmemory-policy", shipped_policy()],
+        [
+            shutil.which("redis-server"),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+            "--maxmemory",
+            "4mb",
+            "--maxmemory-policy",
+            shipped_policy(),
+        ],
         stdout=subprocess.DEVNULL,
     )
     client = Redis(port=port)
@@ -65,8 +79,16 @@ def test_full_cache_keeps_jobs_and_services_answer(small_redis, auth, app_for):
     from inventory.models import db as inventory_db
 
     with app_for("inventory").app_context():
-        inventory_db.session.add(Product(business="water", sku="R20", name="Refill", unit="refill",
-                                         price=Decimal("50.00"), track_stock=False))
+        inventory_db.session.add(
+            Product(
+                business="water",
+                sku="R20",
+                name="Refill",
+                unit="refill",
+                price=Decimal("50.00"),
+                track_stock=False,
+            )
+        )
         inventory_db.session.commit()
 
     queue_conn = Redis(port=small_redis, db=0)
@@ -76,8 +98,11 @@ def test_full_cache_keeps_jobs_and_services_answer(small_redis, auth, app_for):
     assert fill_until_refused(Redis(port=small_redis, db=1)) > 0
 
     assert queue.count == 5  # nothing evicted, in any DB
-    env = {**service_environment(), "REDIS_QUEUE_URL": f"redis://127.0.0.1:{small_redis}/0",
-           "REDIS_CACHE_URL": f"redis://127.0.0.1:{small_redis}/1"}
+    env = {
+        **service_environment(),
+        "REDIS_QUEUE_URL": f"redis://127.0.0.1:{small_redis}/0",
+        "REDIS_CACHE_URL": f"redis://127.0.0.1:{small_redis}/1",
+    }
     from inventory.api import bp
     from inventory.models import db
 

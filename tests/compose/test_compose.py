@@ -7,7 +7,16 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "compose" / "docker-compose.yml"
-APP_PROCESSES = {"accounts", "inventory", "payments", "reporting", "worker", "scheduler", "gateway", "migrate"}
+APP_PROCESSES = {
+    "accounts",
+    "inventory",
+    "payments",
+    "reporting",
+    "worker",
+    "scheduler",
+    "gateway",
+    "migrate",
+}
 
 
 def load():
@@ -26,7 +35,9 @@ def test_every_process_of_the_system_is_a_service():
 
 def test_every_service_has_a_memory_limit_and_they_fit_a_4gb_vps():
     services = load()["services"]
-    limits = {name: memory_mb(svc["deploy"]["resources"]["limits"]["memory"]) for name, svc in services.items()}
+    limits = {
+        name: memory_mb(svc["deploy"]["resources"]["limits"]["memory"]) for name, svc in services.items()
+    }
     assert set(limits) == set(services)
     assert sum(limits.values()) <= 3200, limits
 
@@ -72,7 +83,8 @@ def test_secrets_have_no_defaults():
 
 def test_shipped_redis_config_never_evicts_and_has_headroom():
     conf = dict(
-        line.split(None, 1) for line in (ROOT / "compose/redis.conf").read_text().splitlines()
+        line.split(None, 1)
+        for line in (ROOT / "compose/redis.conf").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     )
     assert conf["maxmemory-policy"].strip() == "noeviction"
