@@ -150,19 +150,13 @@ def _rollup(env: dict[str, str], first: dt.date, last: dt.date) -> str:
     return out.strip().splitlines()[-1]
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Reporting:
     """One real gunicorn reporting process on the bench database."""
 
     def __init__(self, env: dict[str, str]) -> None:
-        self.port = _free_port()
+        from support.stack import free_port
+
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/api/reports"
         self.proc = subprocess.Popen(
             [

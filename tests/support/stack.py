@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import shlex
 import signal
@@ -27,10 +28,22 @@ PORT_VARS = (
 )
 
 
+# Below Linux's ephemeral range (32768+): a port the kernel hands out with bind(0) can be
+# taken by any outgoing connection before our server binds it, which once pointed a stack's
+# gateway at another process. Random picks here are only ever taken by servers like ours.
+_PORTS = range(20000, 32000)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port no one is listening on now, outside the ephemeral range."""
+    while True:
+        port = random.choice(_PORTS)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 def procfile() -> dict[str, str]:
@@ -118,6 +131,7 @@ class Stack:
             checks.append(f"http://127.0.0.1:{self.port('daraja_sim')}/healthz")
         for url in checks:
             while True:
+                self._check_alive()
                 try:
                     if requests.get(url, timeout=1).status_code == 200:
                         break
@@ -126,6 +140,14 @@ class Stack:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{url} not ready; logs in {self.run_dir}:\n{self.logs()}")
                 time.sleep(0.1)
+
+    def _check_alive(self) -> None:
+        """A process that exited while starting (e.g. its port was taken) fails the start at once."""
+        for name, proc in self.procs.items():
+            if proc.poll() is not None:
+                raise RuntimeError(
+                    f"{name} exited with {proc.returncode}; logs in {self.run_dir}:\n{self.logs()}"
+                )
 
     def logs(self) -> str:
         return "\n".join(f"--- {p.name}\n{p.read_text()[-2000:]}" for p in self.run_dir.glob("*.log"))
