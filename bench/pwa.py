@@ -5,18 +5,32 @@
   the network throttled to slow 4G (150 ms RTT, 1.6 Mbit/s down, 750 kbit/s up) and the CPU
   slowed 4x, through a CDP session.
 - Bytes on the wire in one visible hour on the dashboard with nothing changing: the page runs on
-  the browser's fake clock (real cadence: 15 s ± 10 % per resource). Every response's
-  encodedDataLength (headers + body, from CDP) and every request's header bytes are summed after
-  the first full answers. Two cases: a user who touches the phone every 4 minutes (polling never
-  parks; five simulated minutes scaled to 60), and nobody touching it (polling parks after
-  5 idle minutes; fifteen simulated minutes are the whole hour's traffic).
+  the browser's fake clock (real cadence: 15 s ± 10 % per resource), after the first full
+  answers. Two cases: a user who touches the phone every 4 minutes (polling never parks; five
+  simulated minutes scaled to 60), and nobody touching it (polling parks after 5 idle minutes;
+  fifteen simulated minutes are the whole hour's traffic). Both through a second gateway from
+  the same template with an access log, twice: plain HTTP/1.1 as in development, and TLS
+  (throwaway self-signed certificate) with `listen ... ssl http2` as production renders it.
+  Counted at the server: nginx's `$request_length` + `$bytes_sent` per API request (for HTTP/2:
+  its frames, headers HPACK-compressed), and the connections' TCP payload from `ss` (TLS records
+  included; TCP/IP headers never are). CDP's sum (encodedDataLength + request header lines) is
+  only a cross-check in the notes: it reported no received bytes for the 304 polls here, and its
+  request headers come decoded (no HPACK).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 
 import requests
 from playwright.sync_api import Page, sync_playwright
@@ -42,6 +56,7 @@ SLOW_4G = {
     "uploadThroughput": 750_000 / 8,
 }
 CPU_SLOWDOWN = 4
+SERVICES = ("accounts", "inventory", "payments", "reporting")
 SIMULATED_S = 300
 IDLE_S = 900
 TOUCH_EVERY_S = 240
@@ -142,14 +157,67 @@ def lcp(ctx: Context, browser) -> list[Row]:
     return rows
 
 
+@dataclass
+class _Counted:
+    """A gateway that counts for itself: its JSON access log and its listening port."""
+
+    url: str
+    log: Path
+    port: int
+
+    def _tcp(self) -> dict[str, int]:
+        """TCP payload bytes both ways (TLS records and all) of each open client connection."""
+        out = subprocess.run(
+            ["ss", "-tinH", "state", "established", f"( sport = :{self.port} )"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        # One connection is a line with its addresses, then a line of counters.
+        counts, peer = {}, None
+        for line in out.splitlines():
+            fields = line.split()
+            if len(fields) >= 4 and ":" in fields[-1] and not line.startswith(("\t", " ")):
+                peer = fields[-1]
+                continue
+            acked = re.search(r"bytes_acked:(\d+)", line)
+            received = re.search(r"bytes_received:(\d+)", line)
+            if peer and (acked or received):
+                counts[peer] = int(acked.group(1) if acked else 0) + int(received.group(1) if received else 0)
+        return counts
+
+    def mark(self) -> tuple[int, dict[str, int]]:
+        return len(self.log.read_text()), self._tcp()
+
+    def since(self, mark: tuple[int, dict[str, int]]) -> dict:
+        """Since `mark`: the API requests nginx logged (`requests`, their `in` and `out` HTTP
+        bytes, `protocols`) and the TCP payload bytes both ways on the client connections."""
+        offset, before = mark
+        entries = [json.loads(line) for line in self.log.read_text()[offset:].splitlines() if line.strip()]
+        api = [e for e in entries if e["uri"].startswith("/api/")]
+        return {
+            "requests": len(api),
+            "in": sum(e["received"] for e in api),
+            "out": sum(e["sent"] for e in api),
+            "protocols": sorted({e["http"] for e in api}),
+            "tcp": sum(n - before.get(peer, 0) for peer, n in self._tcp().items()),
+        }
+
+
 def _poll_bytes(
-    ctx: Context, browser, session: dict, segments: list[tuple[int, int]], touch: bool
-) -> tuple[int, int]:
+    url: str,
+    browser,
+    session: dict,
+    segments: list[tuple[int, int]],
+    touch: bool,
+    server: _Counted | None = None,
+) -> tuple[int, int, dict | None]:
     """Bytes both ways and the number of API requests while the dashboard runs on the page's
     fake clock, after its first full answers, for each (seconds, step) segment in turn; `touch`
     keeps the user active. A poll's timer is re-armed when its answer arrives, which the clock
-    sees at the end of a step, so the steps are 1 s wherever polls happen."""
-    context = browser.new_context(base_url=ctx.url, viewport=PHONE, service_workers="block")
+    sees at the end of a step, so the steps are 1 s wherever polls happen. With a counting
+    `server`, also its own figures for the same window (see `_Counted.since`)."""
+    context = browser.new_context(base_url=url, viewport=PHONE, service_workers="block")
     context.add_init_script(f"localStorage.setItem('tomtin.session', JSON.stringify({json.dumps(session)}))")
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -181,6 +249,7 @@ def _poll_bytes(
     page.wait_for_timeout(3_000)  # the first full answers are not "nothing changing"
     page.clock.pause_at((page.evaluate("Date.now()") + 1000) / 1000)
     counting["on"] = True
+    mark = server.mark() if server else None
     elapsed = 0
     for seconds, step in segments:
         for _ in range(seconds // step):
@@ -190,45 +259,153 @@ def _poll_bytes(
             elapsed += step
             page.wait_for_timeout(30)
     page.wait_for_timeout(500)
+    counted = server.since(mark) if server else None  # before closing: the connection counts go
     context.close()
     polls = [r for r in seen.values() if r["api"] and r["counted"]]
-    return sum(r["out"] + r["in"] for r in polls), len(polls)
+    return sum(r["out"] + r["in"] for r in polls), len(polls), counted
 
 
-def polling_hour(ctx: Context, browser) -> list[Row]:
+@contextlib.contextmanager
+def _counting_gateway(ctx: Context, tls: bool) -> Iterator[_Counted]:
+    """A second gateway from the same template, in front of the bench's services, with a JSON
+    access log (the bench stack's own gateway logs nothing). `tls`: rendered as production
+    renders it, TLS with a throwaway self-signed certificate and HTTP/2; else plain HTTP/1.1."""
+    from support.stack import Stack, free_port
+
+    scratch = Path(tempfile.mkdtemp(prefix="tomtin-bench-gw-"))
+    log = scratch / "access.log"
+    stack = Stack(only=("gateway",))
+    stack.env.update({f"{name.upper()}_PORT": str(ctx.port(name)) for name in SERVICES})
+    stack.env.update(
+        {"GATEWAY_ACCESS_LOG": f"{log} json", "GATEWAY_WORKERS": ctx.stack.env["GATEWAY_WORKERS"]}
+    )
+    url, port = stack.url, int(stack.env["GATEWAY_PORT"])
+    if tls:
+        cert, key = scratch / "cert.pem", scratch / "key.pem"
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+            ]
+            + ["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+            check=True,
+            capture_output=True,
+        )
+        port = free_port()
+        url = f"https://127.0.0.1:{port}"
+        stack.env.update(
+            {
+                "GATEWAY_TLS_CERT": str(cert),
+                "GATEWAY_TLS_KEY": str(key),
+                # nginx 1.22: http2 is a listen parameter. The plain port answers /healthz
+                # (readiness) and redirects everything else, as production's port 80 does.
+                "GATEWAY_LISTEN": f"127.0.0.1:{port} ssl http2",
+                "GATEWAY_HTTP_LISTEN": f"127.0.0.1:{stack.env['GATEWAY_PORT']}",
+            }
+        )
+    stack.start()
+    try:
+        yield _Counted(url, log, port)
+    finally:
+        stack.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def polling_hour(ctx: Context, browser, tls: bool = False) -> list[Row]:
+    """Both hours through a counting gateway: plain HTTP/1.1 as in development, or TLS + HTTP/2
+    as in production (then `browser` must accept the self-signed certificate)."""
     session = _session(ctx)
-    active, idle, per_poll, counts = [], [], [], []
-    for _ in range(ctx.repeats):
-        total, polls = _poll_bytes(ctx, browser, session, [(SIMULATED_S, 1)], touch=True)
-        active.append(total * 3600 / SIMULATED_S / 1024)
-        per_poll.append(total / max(1, polls))
-        counts.append(polls)
-        # Polls stop 5 minutes in; the rest of the quarter hour shows nothing more is sent.
-        total, _ = _poll_bytes(ctx, browser, session, [(330, 1), (IDLE_S - 330, 10)], touch=False)
-        idle.append(total / 1024)
-    return [
+    label = "HTTPS + HTTP/2" if tls else "HTTP/1.1"
+    active, active_tcp, idle, per_poll, split, counts = [], [], [], [], [], []
+    with _counting_gateway(ctx, tls) as server:
+        for _ in range(ctx.repeats):
+            cdp_total, cdp_polls, seen = _poll_bytes(
+                server.url, browser, session, [(SIMULATED_S, 1)], touch=True, server=server
+            )
+            polls = max(1, seen["requests"])
+            total = seen["in"] + seen["out"]
+            active.append(total * 3600 / SIMULATED_S / 1024)
+            active_tcp.append(seen["tcp"] * 3600 / SIMULATED_S / 1024)
+            per_poll.append(total / polls)
+            split.append(
+                (seen["in"] / polls, seen["out"] / polls, seen["tcp"] / polls, cdp_total / max(1, cdp_polls))
+            )
+            counts.append(seen["requests"])
+            # Polls stop 5 minutes in; the rest of the quarter hour shows nothing more is sent.
+            _, _, seen = _poll_bytes(
+                server.url, browser, session, [(330, 1), (IDLE_S - 330, 10)], touch=False, server=server
+            )
+            idle.append((seen["in"] + seen["out"]) / 1024)
+    request_b, response_b, tcp_b, cdp_b = (statistics.median(s[i] for s in split) for i in range(4))
+    served = (
+        "the template rendered with TLS + `listen ... ssl http2` as in production (throwaway self-signed cert)"
+        if tls
+        else "the template rendered as in development (plain HTTP)"
+    )
+    counted = (
+        f"nginx logged {'/'.join(seen['protocols'])}; bytes counted by nginx: $request_length + $bytes_sent "
+        "per API request" + (" (HTTP/2 frames, HPACK-compressed headers; not TLS records)" if tls else "")
+    )
+    rows = [
         Row(
             AREA,
-            "bytes per visible hour on the dashboard, user active all hour (budget 150 KB)",
+            f"bytes per visible hour on the dashboard, user active all hour, {label} (budget 150 KB)",
             "KB",
             active,
             note=(
                 f"{counts[0]} polls in {SIMULATED_S // 60} simulated min on the page's fake clock (a touch every "
-                f"{TOUCH_EVERY_S // 60} min), CDP encodedDataLength + request header bytes, HTTP/1.1, "
-                "scaled to 60 min"
+                f"{TOUCH_EVERY_S // 60} min) through {served}; {counted}; scaled to 60 min"
             ),
             command=COMMAND,
         ),
         Row(
             AREA,
-            "bytes per visible hour on the dashboard, nobody touching (budget 150 KB)",
+            f"bytes per visible hour on the dashboard, nobody touching, {label} (budget 150 KB)",
             "KB",
             idle,
             note=f"{IDLE_S // 60} simulated min: polling parks after 5 idle min, so this is the hour's total",
             command=COMMAND,
         ),
-        Row(AREA, "bytes per unchanged poll (304), both ways", "B", per_poll, command=COMMAND),
+        Row(
+            AREA,
+            f"bytes per unchanged poll (304), both ways, {label}",
+            "B",
+            per_poll,
+            note=(
+                f"request {request_b:,.0f} B"
+                + (" (HPACK sends the repeated token and headers as table indexes)" if tls else "")
+                + f", response {response_b:,.0f} B"
+                + (" (nginx 1.22 encodes response headers without HPACK's dynamic table)" if tls else "")
+                + f"; {tcp_b:,.0f} B as TCP payload (`ss`); CDP (encodedDataLength + request headers) "
+                f"would say {cdp_b:,.0f} B"
+            ),
+            command=COMMAND,
+        ),
     ]
+    if tls:
+        rows.insert(
+            1,
+            Row(
+                AREA,
+                "the same active hour as TCP payload (TLS records included), HTTPS + HTTP/2",
+                "KB",
+                active_tcp,
+                note=(
+                    "`ss` bytes_received + bytes_acked of the browser's connections over the same window (TLS "
+                    "framing, HTTP/2 connection frames; not the handshake, nor TCP/IP headers), scaled to 60 min"
+                ),
+                command=COMMAND,
+            ),
+        )
+    return rows
 
 
 def run(ctx: Context) -> list[Row]:
@@ -238,6 +415,14 @@ def run(ctx: Context) -> list[Row]:
         try:
             rows += lcp(ctx, browser)
             rows += polling_hour(ctx, browser)
+        finally:
+            browser.close()
+        # Only this browser accepts the throwaway certificate.
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--ignore-certificate-errors"]
+        )
+        try:
+            rows += polling_hour(ctx, browser, tls=True)
         finally:
             browser.close()
     return rows

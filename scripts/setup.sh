@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(nginx libnginx-mod-http-js chromium postgresql redis-server wrk)
+APT_PACKAGES=(nginx libnginx-mod-http-js chromium postgresql redis-server wrk openssl iproute2)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
