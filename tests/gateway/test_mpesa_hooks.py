@@ -48,3 +48,34 @@ def test_log_mode_passes_unknown_sources_on_and_logs_them_without_the_secret(log
     assert "not on GATEWAY_MPESA_ALLOW" in log
     assert "/hooks/mpesa/***/stk" in log
     assert "s3cret-path" not in log
+
+
+def test_c2b_alias_gets_the_same_allowlist_and_masking(rejecting):
+    # Daraja refuses C2B URLs containing "mpesa", so confirmations arrive under /hooks/c2b/.
+    response = requests.post(f"{rejecting.url}/hooks/c2b/s3cret-path/confirmation", json={})
+    assert_problem(response, 403)
+
+
+def test_c2b_alias_reaches_payments_through_the_gateway(stack):
+    from support.env import MPESA_WEBHOOK_SECRET
+
+    body = {
+        "TransactionType": "Pay Bill",
+        "TransID": "RKT1A2B3C4",
+        "TransTime": "20261125103000",
+        "TransAmount": "50.00",
+        "BusinessShortCode": "174379",
+        "BillRefNumber": "TT999999",
+        "InvoiceNumber": "",
+        "OrgAccountBalance": "",
+        "ThirdPartyTransID": "",
+        "MSISDN": "hashed",
+        "FirstName": "A",
+        "MiddleName": "",
+        "LastName": "",
+    }
+    response = requests.post(f"{stack.url}/hooks/c2b/{MPESA_WEBHOOK_SECRET}/validation", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["ResultCode"] == "0"
+    wrong = requests.post(f"{stack.url}/hooks/c2b/wrong-secret/validation", json=body)
+    assert wrong.status_code in (403, 404)
