@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
+from common import delta
 from common.auth import Principal, check_business
 from common.cache import invalidate
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -35,13 +36,6 @@ MAX_ID = 2**63 - 1
 LEVEL_LIMIT = Decimal("999999999.999")  # numeric(12,3)
 EDITABLE = ("name", "unit", "reorder_level", "active")
 
-# The oldest moment a not-yet-visible write can carry: the start of the oldest inventory
-# transaction that has written (it holds a transaction id), or now if there is none.
-_WATERMARK = sa.text(
-    "SELECT least(clock_timestamp(), (SELECT min(xact_start) FROM pg_stat_activity "
-    "WHERE backend_xid IS NOT NULL AND datname = current_database()))"
-)
-
 
 @dataclass(frozen=True)
 class SaleLine:
@@ -53,20 +47,14 @@ class SaleLine:
 
 
 def watermark() -> dt.datetime:
-    """A delta cursor: every change not visible to reads that start after it has updated_at >= it.
-
-    Writers stamp updated_at with clock_timestamp() after claiming a transaction id, so a
-    write not yet committed when this runs either belongs to a transaction listed in
-    pg_stat_activity (updated_at >= its xact_start) or happens later (updated_at >= now).
-    Call it BEFORE the data query; READ COMMITTED gives that query a newer snapshot.
-    A long open write transaction only holds the cursor back (bigger deltas), never skips.
-    """
-    return db.session.scalar(_WATERMARK)
+    """A delta cursor that never skips a late-committing write (see common.delta); call it
+    BEFORE the data query."""
+    return delta.watermark(db.session)
 
 
 def _claim_xid() -> None:
     """Give this transaction its id now, before anything stamps updated_at."""
-    db.session.execute(sa.text("SELECT pg_current_xact_id()"))
+    delta.claim_xid(db.session)
 
 
 def _changed(business: str) -> None:
