@@ -13,7 +13,6 @@ import json
 import threading
 import time
 import uuid
-from decimal import Decimal
 
 import requests
 
@@ -29,35 +28,10 @@ SALE_SECONDS = 5
 
 def _seed_pending(count: int) -> list[tuple[str, int]]:
     from payments.app import create_app
-    from payments.models import MpesaPayment, Sale, SaleLine, db
+    from support.mpesa_data import seed_pending_pushes
 
-    made = []
     with create_app().app_context():
-        for n in range(count):
-            amount = Decimal(100 + n)
-            sale = Sale(
-                idempotency_key=uuid.uuid4(), business="water", method="mpesa", status="pending", total=amount
-            )
-            sale.lines.append(
-                SaleLine(product_id=1, name="Bench", quantity=1, unit_price=amount, line_total=amount)
-            )
-            checkout = f"ws_CO_bench{uuid.uuid4().hex[:20]}"
-            db.session.add_all(
-                [
-                    sale,
-                    MpesaPayment(
-                        sale=sale,
-                        business="water",
-                        kind="stk",
-                        status="pending",
-                        amount=amount,
-                        checkout_request_id=checkout,
-                    ),
-                ]
-            )
-            made.append((checkout, int(amount)))
-        db.session.commit()
-    return made
+        return seed_pending_pushes(count, first_amount=100)
 
 
 def _unapplied() -> int:

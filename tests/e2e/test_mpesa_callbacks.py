@@ -6,50 +6,25 @@ import random
 import signal
 import threading
 import time
-import uuid
 from decimal import Decimal
 
 import pytest
 import requests
 import sqlalchemy as sa
 
-from payments.models import MpesaCallback, MpesaPayment, OutboxEvent, Sale, SaleLine
+from payments.models import MpesaCallback, MpesaPayment, OutboxEvent, Sale
 from payments.models import db as payments_db
 from support.env import MPESA_WEBHOOK_SECRET
+from support.mpesa_data import seed_pending_pushes
 
 pytestmark = pytest.mark.e2e
 
 
 def _pending_payments(app_for, count: int) -> list[tuple[str, int, str]]:
     """`count` M-Pesa sales with a PENDING push each (amounts 101..); returns (checkout, amount, receipt)."""
-    made = []
     with app_for("payments").app_context():
-        for n in range(count):
-            amount = Decimal(101 + n)
-            sale = Sale(
-                idempotency_key=uuid.uuid4(), business="water", method="mpesa", status="pending", total=amount
-            )
-            sale.lines.append(
-                SaleLine(product_id=1, name="Refill", quantity=1, unit_price=amount, line_total=amount)
-            )
-            checkout = f"ws_CO_{uuid.uuid4().hex[:24]}"
-            payments_db.session.add_all(
-                [
-                    sale,
-                    MpesaPayment(
-                        sale=sale,
-                        business="water",
-                        kind="stk",
-                        status="pending",
-                        amount=amount,
-                        phone="254712345678",
-                        checkout_request_id=checkout,
-                    ),
-                ]
-            )
-            made.append((checkout, int(amount), f"R{n:09d}"))
-        payments_db.session.commit()
-    return made
+        pushes = seed_pending_pushes(count)
+    return [(checkout, amount, f"R{n:09d}") for n, (checkout, amount) in enumerate(pushes)]
 
 
 def _body(checkout: str, amount: int, receipt: str) -> str:

@@ -1,0 +1,38 @@
+"""M-Pesa sales with a PENDING push each, straight in the payments tables (tests and benches)."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+
+def seed_pending_pushes(count: int, first_amount: int = 101) -> list[tuple[str, int]]:
+    """`count` pending M-Pesa water sales of first_amount.. KES; returns (CheckoutRequestID, amount).
+
+    Needs the payments app context (the caller's, or build one with payments.app.create_app()).
+    """
+    from payments.models import MpesaPayment, Sale, SaleLine, db
+
+    made = []
+    for n in range(count):
+        amount = Decimal(first_amount + n)
+        sale = Sale(
+            idempotency_key=uuid.uuid4(), business="water", method="mpesa", status="pending", total=amount
+        )
+        sale.lines.append(
+            SaleLine(product_id=1, name="Refill", quantity=1, unit_price=amount, line_total=amount)
+        )
+        checkout = f"ws_CO_{uuid.uuid4().hex[:24]}"
+        payment = MpesaPayment(
+            sale=sale,
+            business="water",
+            kind="stk",
+            status="pending",
+            amount=amount,
+            phone="254712345678",
+            checkout_request_id=checkout,
+        )
+        db.session.add_all([sale, payment])
+        made.append((checkout, int(amount)))
+    db.session.commit()
+    return made
