@@ -15,3 +15,7 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # gunicorn's runtime control socket is not used, and several services on one host would
 # race for its single default path.
 control_socket_disable = True
+# Build the app once in the master and fork the workers from it, so they share its pages
+# (copy-on-write) instead of each importing everything again. Nothing opens a connection
+# at app creation, so no socket is shared across the fork.
+preload_app = True
