@@ -36,19 +36,11 @@ import requests
 from playwright.sync_api import Page, sync_playwright
 
 from bench.harness import Context, Row
+from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
+from support.tls import self_signed
 
 AREA = "pwa"
 COMMAND = "make bench BENCH=pwa"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 390, "height": 844}
 SLOW_4G = {
     "offline": False,
     "latency": 150,
@@ -281,24 +273,7 @@ def _counting_gateway(ctx: Context, tls: bool) -> Iterator[_Counted]:
     )
     url, port = stack.url, int(stack.env["GATEWAY_PORT"])
     if tls:
-        cert, key = scratch / "cert.pem", scratch / "key.pem"
-        subprocess.run(
-            [
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=127.0.0.1",
-            ]
-            + ["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-            check=True,
-            capture_output=True,
-        )
+        cert, key = self_signed(scratch, "127.0.0.1", "IP:127.0.0.1")
         port = free_port()
         url = f"https://127.0.0.1:{port}"
         stack.env.update(

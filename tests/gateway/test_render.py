@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from support.env import SECRET
+from support.tls import self_signed
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("gateway_render", ROOT / "gateway" / "render.py")
@@ -28,27 +29,7 @@ def env(monkeypatch):
 
 
 def test_production_render_has_tls_hsts_and_a_redirect_and_nginx_accepts_it(env, tmp_path):
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=tomtin.test",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = self_signed(tmp_path, "tomtin.test")
     env.setenv("GATEWAY_TLS_CERT", str(cert))
     env.setenv("GATEWAY_TLS_KEY", str(key))
     env.setenv("GATEWAY_HTTP_LISTEN", "127.0.0.1:18080")

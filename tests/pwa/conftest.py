@@ -11,17 +11,8 @@ import requests
 from playwright.sync_api import Page, expect, sync_playwright
 
 from common.auth import Principal
+from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 390, "height": 844}
 OWNER = ("owner", "owner-pass-2026")
 STAFF = ("staff", "staff-pass-2026")
 # Whole shillings, so the same products serve M-Pesa sales.
