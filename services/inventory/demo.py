@@ -28,6 +28,34 @@ DEMO_PRODUCTS = (
 DEMO_OWNER = Principal(0, "demo", "owner", BUSINESSES, "demo", dt.datetime.now(dt.UTC))
 
 
+def add_product(
+    business: str,
+    sku: str,
+    name: str,
+    unit: str,
+    price: str,
+    tracked: bool,
+    level: str,
+    reorder: str,
+    actor: Principal = DEMO_OWNER,
+) -> Product:
+    """Create a product through the service, its opening stock as a `receive` movement."""
+    data = {
+        "sku": sku,
+        "name": name,
+        "unit": unit,
+        "price": Decimal(price),
+        "track_stock": tracked,
+        "reorder_level": Decimal(reorder),
+    }
+    product = services.create_product(business, data, actor)
+    if Decimal(level) > 0:
+        services.record_movement(
+            business, product.id, "receive", Decimal(level), actor, reason="opening stock"
+        )
+    return product
+
+
 def load() -> None:
     """Insert the demo products that are missing (idempotent by business + SKU)."""
     with create_app().app_context():
@@ -37,22 +65,7 @@ def load() -> None:
             )
             if exists is not None:
                 continue
-            product = services.create_product(
-                business,
-                {
-                    "sku": sku,
-                    "name": name,
-                    "unit": unit,
-                    "price": Decimal(price),
-                    "track_stock": tracked,
-                    "reorder_level": Decimal(reorder),
-                },
-                DEMO_OWNER,
-            )
-            if Decimal(level) > 0:
-                services.record_movement(
-                    business, product.id, "receive", Decimal(level), DEMO_OWNER, reason="opening stock"
-                )
+            add_product(business, sku, name, unit, price, tracked, level, reorder)
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def page(context) -> Page:
 def shop(stack, app_for):
     """The demo users and a few products, made through the services' own functions."""
     from accounts.services import create_user
-    from inventory import services as inventory
+    from inventory.demo import add_product
 
     with app_for("accounts").app_context():
         create_user(*OWNER, "owner", ["water", "laundry", "retail"], display_name="Wanjiku")
@@ -63,22 +63,7 @@ def shop(stack, app_for):
     with app_for("inventory").app_context():
         for business, rows in PRODUCTS.items():
             for sku, name, unit, price, tracked, level, reorder in rows:
-                product = inventory.create_product(
-                    business,
-                    {
-                        "sku": sku,
-                        "name": name,
-                        "unit": unit,
-                        "price": Decimal(price),
-                        "track_stock": tracked,
-                        "reorder_level": Decimal(reorder),
-                    },
-                    _SYSTEM,
-                )
-                if Decimal(level) > 0:
-                    inventory.record_movement(
-                        business, product.id, "receive", Decimal(level), _SYSTEM, reason="opening"
-                    )
+                product = add_product(business, sku, name, unit, price, tracked, level, reorder, _SYSTEM)
                 ids[sku] = product.id
     return ids
 
