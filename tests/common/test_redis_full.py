@@ -1,7 +1,6 @@
 """With the cache filled to Redis's limit (noeviction), queued jobs survive and services answer."""
 
 import shutil
-import socket
 import subprocess
 import time
 from decimal import Decimal
@@ -15,6 +14,7 @@ from rq import Queue
 from common.app_factory import create_service_app
 from common.config import load_settings
 from support.env import service_environment
+from support.stack import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,9 +28,7 @@ def shipped_policy() -> str:
 
 @pytest.fixture
 def small_redis(tmp_path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen(
         [
             shutil.which("redis-server"),
