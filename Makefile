@@ -1,5 +1,5 @@
 # The two commands that matter: `make run` and `make test` (see README.md).
-.PHONY: run test setup lint bench clean
+.PHONY: run test setup lint lock bench clean
 
 run:
 	scripts/run.sh
@@ -11,8 +11,11 @@ setup:
 	scripts/setup.sh
 
 lint:
-	.venv/bin/ruff check services tests gateway
-	.venv/bin/ruff format --check services tests gateway
+	scripts/lint.sh
+
+# Re-resolve requirements/*.in into the hashed lock files.
+lock:
+	scripts/lock.sh
 
 bench:
 	scripts/bench.sh

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+export PATH="$PWD/.venv/node/bin:$PATH"  # the Node.js setup.sh installed (see there)
 scripts/services-up.sh
 set -a
 . scripts/dev.env
