@@ -12,6 +12,8 @@ from .cache import cache, cache_config
 from .config import Settings
 from .errors import register_error_handlers
 from .health import health_blueprint
+from .ids import IdConverter, id_param_schema
+from .jsonbody import register_json_guard
 from .logs import configure_logging, register_request_logging
 
 
@@ -43,6 +45,7 @@ def create_service_app(
     register_blueprints(app, db, blueprints)
     # After Api(), so ours replace flask-smorest's default error handlers.
     register_error_handlers(app)
+    register_json_guard(app)
     register_request_logging(app)
     return app
 
@@ -58,7 +61,9 @@ def register_extensions(app: Flask, db: SQLAlchemy) -> None:
 
 
 def register_blueprints(app: Flask, db: SQLAlchemy, blueprints: Iterable[Blueprint]) -> None:
+    app.url_map.converters["id"] = IdConverter
     api = Api(app)
+    api.register_converter(IdConverter, id_param_schema)
     for bp in blueprints:
         api.register_blueprint(bp)
     app.register_blueprint(health_blueprint(lambda: db.engine))

@@ -7,13 +7,17 @@ refuses control characters such as NUL, which PostgreSQL cannot store.
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 import re
 from typing import Any
 
-from marshmallow import fields
+from marshmallow import fields, validate
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Delta cursors are bounded so converting one to UTC can never leave Python's datetime range.
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 
 
 class ExactDecimal(fields.Decimal):
@@ -64,3 +68,12 @@ class PlainText(fields.String):
         if _CONTROL.search(text):
             raise self.make_error("control")
         return text
+
+
+def ChangedSince(**kwargs: Any) -> fields.AwareDateTime:  # noqa: N802
+    """`changed_since`: an `as_of` from an earlier answer, within 2000..9999 (else 422)."""
+    return fields.AwareDateTime(
+        validate=validate.Range(min=EARLIEST, max=LATEST),
+        metadata={"description": "An `as_of` from an earlier answer: only rows changed since then."},
+        **kwargs,
+    )

@@ -79,7 +79,7 @@ def create_product(body: dict, business: str):
     return services.create_product(business, body, current_principal())
 
 
-@bp.get("/products/<int:product_id>")
+@bp.get("/products/<id:product_id>")
 @login_required()
 @bp.response(200, ProductSchema)
 def get_product(product_id: int):
@@ -87,7 +87,7 @@ def get_product(product_id: int):
     return services.get_product(product_id, current_principal())
 
 
-@bp.patch("/products/<int:product_id>")
+@bp.patch("/products/<id:product_id>")
 @login_required("owner")
 @bp.arguments(ProductUpdateSchema)
 @bp.response(200, ProductSchema)
@@ -96,7 +96,7 @@ def update_product(body: dict, product_id: int):
     return services.update_product(product_id, body, current_principal())
 
 
-@bp.put("/products/<int:product_id>/price")
+@bp.put("/products/<id:product_id>/price")
 @login_required("owner")
 @bp.arguments(PriceSchema)
 @bp.response(200, ProductSchema)
@@ -105,7 +105,7 @@ def change_price(body: dict, product_id: int):
     return services.change_price(product_id, body["price"], current_principal())
 
 
-@bp.get("/products/<int:product_id>/prices")
+@bp.get("/products/<id:product_id>/prices")
 @pollable_doc(PriceHistoryListSchema)
 @login_required()
 def list_prices(product_id: int):

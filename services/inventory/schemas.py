@@ -1,17 +1,14 @@
 """inventory request and response schemas (they also make the OpenAPI document)."""
 
-import datetime as dt
-
 from marshmallow import EXCLUDE, Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
 from common.auth import BUSINESSES
-from common.fields import Money, PlainText, Quantity
+from common.fields import ChangedSince, Money, PlainText, Quantity
+from common.ids import MAX_ID, Id
 
-from .services import MANUAL_KINDS, MAX_ID
+from .services import MANUAL_KINDS
 
-EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-LATEST = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 MAX_PRICE = 99_999_999
 MAX_QUANTITY = 1_000_000
 _ID = validate.Range(min=1, max=MAX_ID)
@@ -25,11 +22,7 @@ class QuerySchema(Schema):
 
 
 class DeltaQuerySchema(QuerySchema):
-    changed_since = fields.AwareDateTime(
-        # Bounded so converting it to UTC can never overflow Python's datetime range.
-        validate=validate.Range(min=EARLIEST, max=LATEST),
-        metadata={"description": "An `as_of` from an earlier answer: only rows changed since then."},
-    )
+    changed_since = ChangedSince()
 
 
 class MovementQuerySchema(QuerySchema):
@@ -118,7 +111,7 @@ class StockListSchema(Schema):
 
 
 class MovementCreateSchema(Schema):
-    product_id = fields.Integer(required=True, strict=True, validate=_ID)
+    product_id = Id(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(MANUAL_KINDS))
     quantity = Quantity(
         required=True,
@@ -155,8 +148,8 @@ class SaleLineEventSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    sale_line_id = fields.Integer(required=True, strict=True, validate=_ID)
-    product_id = fields.Integer(required=True, strict=True, validate=_ID)
+    sale_line_id = Id(required=True)
+    product_id = Id(required=True)
     quantity = Quantity(required=True, validate=validate.Range(min=0, min_inclusive=False, max=MAX_QUANTITY))
 
 
@@ -168,6 +161,6 @@ class SaleEventSchema(Schema):
         unknown = EXCLUDE
 
     event_id = fields.String(required=True)
-    sale_id = fields.Integer(required=True, strict=True, validate=_ID)
+    sale_id = Id(required=True)
     business = fields.String(required=True, validate=validate.OneOf(BUSINESSES))
     lines = fields.List(fields.Nested(SaleLineEventSchema), required=True)

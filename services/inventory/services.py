@@ -23,6 +23,7 @@ from common import delta
 from common.auth import Principal, check_business
 from common.cache import invalidate
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from common.ids import MAX_ID
 
 from .models import PriceHistory, Product, StockMovement, db
 
@@ -32,7 +33,6 @@ MANUAL_KINDS = ("receive", "adjust", "return", "write_off")
 OWNER_KINDS = ("adjust", "write_off")
 # Kinds that may not take stock below zero; sales may (the goods already left the shop).
 GUARDED_KINDS = ("adjust", "write_off")
-MAX_ID = 2**63 - 1
 LEVEL_LIMIT = Decimal("999999999.999")  # numeric(12,3)
 EDITABLE = ("name", "unit", "reorder_level", "active")
 

@@ -77,7 +77,7 @@ def record_sale(body: dict, business: str):
     return jsonify(sale), 201
 
 
-@bp.get("/sales/<int:sale_id>")
+@bp.get("/sales/<id:sale_id>")
 @login_required()
 @bp.doc(responses=_json_doc(SaleSchema, "A sale"))
 def get_sale(sale_id: int):
@@ -86,7 +86,7 @@ def get_sale(sale_id: int):
     return pollable(*encode(SaleSchema().dump(sale)), audience="user")
 
 
-@bp.post("/sales/<int:sale_id>/order-status")
+@bp.post("/sales/<id:sale_id>/order-status")
 @login_required()
 @bp.arguments(OrderStatusSchema)
 @bp.response(200, SaleSchema)
@@ -96,7 +96,7 @@ def advance_order(body: dict, sale_id: int):
     return services.advance_order(sale_id, body["status"], principal.businesses, principal.is_owner)
 
 
-@bp.post("/sales/<int:sale_id>/stk-push")
+@bp.post("/sales/<id:sale_id>/stk-push")
 @login_required()
 @bp.arguments(StkPushSchema)
 @bp.response(201, PaymentSchema)
@@ -105,7 +105,7 @@ def stk_push(body: dict, sale_id: int):
     return stk.start_push(sale_id, body["phone"], current_principal().businesses)
 
 
-@bp.get("/mpesa/<int:payment_id>")
+@bp.get("/mpesa/<id:payment_id>")
 @login_required()
 @bp.doc(responses=_json_doc(PaymentStatusSchema, "A payment and when to poll it next"))
 def payment_status(payment_id: int):
@@ -133,7 +133,7 @@ def review_list(business: str):
     return jsonify(PaymentListSchema().dump({"items": stk.review_list(businesses)}))
 
 
-@bp.post("/mpesa/<int:payment_id>/resolve")
+@bp.post("/mpesa/<id:payment_id>/resolve")
 @login_required("owner")
 @bp.arguments(ResolveSchema)
 @bp.response(200, PaymentSchema)

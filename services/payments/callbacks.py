@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from common.money import MAX_AMOUNT, is_cents
+
 
 class BadCallback(ValueError):
     """The body is not a callback we understand; `errors` names the fields."""
@@ -52,8 +54,9 @@ def _amount(value: Any, name: str, errors: dict[str, list[str]]) -> Decimal | No
     except InvalidOperation:
         errors[name] = ["must be a number"]
         return None
-    if not amount.is_finite() or amount <= 0:
-        errors[name] = ["must be above 0"]
+    if not is_cents(amount):
+        # Refused, not rounded or sent to review: KES 10.005 or 1e20 is no amount M-Pesa pays.
+        errors[name] = [f"must be above 0, at most {MAX_AMOUNT}, in whole cents"]
         return None
     return amount
 

@@ -2,7 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
-from common.fields import PlainText, Quantity
+from common.fields import ChangedSince, PlainText, Quantity
+from common.ids import Id
 
 from .models import METHODS, ORDER_STATUSES
 
@@ -72,7 +73,7 @@ class PaymentStatusSchema(PaymentSchema):
 
 # --- requests -----------------------------------------------------------------------------------
 class NewLineSchema(Schema):
-    product_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    product_id = Id(required=True)
     quantity = Quantity(
         required=True,
         validate=validate.Range(
@@ -90,7 +91,7 @@ class NewSaleSchema(Schema):
 
 
 class SaleListArgsSchema(Schema):
-    changed_since = fields.AwareDateTime(load_default=None, default_timezone=None)
+    changed_since = ChangedSince(load_default=None)
 
 
 class StkPushSchema(Schema):
@@ -108,4 +109,4 @@ class ResolveSchema(Schema):
 
 
 class AttachSchema(Schema):
-    sale_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    sale_id = Id(required=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from common.cache import invalidate
 from common.delta import iso, watermark
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound
-from common.money import to_money
+from common.money import MAX_AMOUNT, to_money
 from common.phone import InvalidPhone, normalise_phone
 
 from . import outbox
@@ -180,6 +180,12 @@ def _price_lines(sale: Sale, lines: list[tuple[int, Decimal]]) -> None:
             )
         )
     sale.total = sum((line.line_total for line in sale.lines), Decimal("0.00"))
+    if sale.total > MAX_AMOUNT:
+        # Each price and quantity is within its bounds, but not every product of them fits.
+        raise InvalidInput(
+            f"The sale totals KES {sale.total}; one sale can be at most KES {MAX_AMOUNT}.",
+            {"lines": [f"The total must be at most {MAX_AMOUNT}."]},
+        )
 
 
 def mark_sale_paid(sale: Sale, at: dt.datetime) -> bool:

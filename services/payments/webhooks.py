@@ -7,13 +7,13 @@ Daraja does not sign callbacks, so the path secret, the stored push and the amou
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 
 from flask import current_app, jsonify, request
 from flask_smorest import Blueprint
 
 from common.errors import InvalidInput, NotFound
+from common.jsonbody import BadJson, loads
 
 from . import c2b, stk
 from .callbacks import BadCallback, parse_c2b, parse_stk
@@ -40,9 +40,9 @@ def _checked_body(secret: str) -> tuple[object, str]:
         raise InvalidInput("The callback body is too large.")
     try:
         text = raw.decode()
-        return json.loads(text), text
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise InvalidInput("The callback body is not valid JSON.", {"_body": ["not valid JSON"]}) from exc
+        return loads(text), text
+    except (UnicodeDecodeError, BadJson) as exc:
+        raise InvalidInput("The callback body is not valid JSON.", {"_body": [str(exc)]}) from exc
 
 
 def _parsed(parse, body: object):

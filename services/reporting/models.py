@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from common.db import make_db
 
 db = make_db("reporting")
-MONEY = sa.Numeric(14, 2)
-QTY = sa.Numeric(14, 3)
+# Unbounded: a day adds up any number of sales (migration 0003).
+MONEY = sa.Numeric()
+QTY = sa.Numeric()
 
 
 def _computed_at() -> sa.Column:

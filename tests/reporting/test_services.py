@@ -280,3 +280,21 @@ def test_roll_due_catches_up_missed_days(ctx, history):
     services.rollup_days(history.today - 3 * DAY, history.today - 3 * DAY)
     done = services.roll_due()
     assert done["rolled_from"] == (history.today - 2 * DAY).isoformat() and done["rows"] == 2 * 4
+
+
+def test_a_day_of_the_largest_sales_rolls_up_without_overflow(ctx):
+    # 101 sales at the most one sale can total: more than numeric(14,2) can hold.
+    day = dt.date(2026, 3, 2)
+    at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    product = factories.product("retail", "Gold bar", price="99999999.00", track_stock=False)
+    for _ in range(101):
+        factories.sale("retail", "cash", at, [(product, "Gold bar", "100", "99999999.99")])
+    services.rollup_days(day, day, ("retail",))
+    [row] = factories.rows(
+        "SELECT revenue FROM reporting.daily_rollups WHERE business = 'retail' AND day = :day", day=day
+    )
+    [line] = factories.rows(
+        "SELECT quantity, revenue FROM reporting.product_daily_rollups WHERE day = :day", day=day
+    )
+    assert row["revenue"] == line["revenue"] == Decimal("9999999999.00") * 101
+    assert line["quantity"] == Decimal("10100")
