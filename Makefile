@@ -1,11 +1,15 @@
 # The two commands that matter: `make run` and `make test` (see README.md).
-.PHONY: run test setup lint lock bench clean
+.PHONY: run test test-unit setup lint lock bench clean
 
 run:
 	scripts/run.sh
 
 test:
 	scripts/test.sh
+
+# The fast lane: pure modules (tests marked `unit`) and the PWA's unit tests, no PostgreSQL or Redis.
+test-unit:
+	scripts/test-unit.sh
 
 setup:
 	scripts/setup.sh

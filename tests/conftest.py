@@ -1,4 +1,9 @@
-"""Shared fixtures: test env, fresh migrated database, per-test wipe, apps, tokens, the stack."""
+"""Shared fixtures: test env, fresh migrated database, per-test wipe, apps, tokens, the stack.
+
+Importing this file changes nothing: the test environment is set by `pytest_configure`, and
+the database and Redis are touched only by fixtures, never for tests marked `unit` (the fast
+lane, `make test-unit`, which runs with no PostgreSQL or Redis at all).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,14 @@ import os
 import pytest
 from redis import Redis
 
+from common.auth import BUSINESSES, issue_token
+from support import database
 from support.env import SECRET, service_environment
 
-os.environ.update(service_environment())
 
-from common.auth import BUSINESSES, issue_token  # noqa: E402
-from support import database  # noqa: E402
+def pytest_configure(config):
+    """Before any test module is collected (some read settings when imported)."""
+    os.environ.update(service_environment())
 
 
 def pytest_collection_modifyitems(items):
@@ -29,9 +36,12 @@ def wiper():
 
 
 @pytest.fixture(autouse=True)
-def clean_state(wiper):
-    """Every test starts with empty tables and empty test Redis DBs."""
-    wiper.wipe()
+def clean_state(request):
+    """Every test starts with empty tables and empty test Redis DBs (unit tests use neither)."""
+    if request.node.get_closest_marker("unit"):
+        yield
+        return
+    request.getfixturevalue("wiper").wipe()
     for url in (os.environ["REDIS_QUEUE_URL"], os.environ["REDIS_CACHE_URL"]):
         Redis.from_url(url).flushdb()
     yield

@@ -10,6 +10,8 @@ import pytest
 from common.config import ConfigError, load_settings
 from support.env import service_environment
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

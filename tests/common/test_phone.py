@@ -4,6 +4,8 @@ import pytest
 
 from common.phone import InvalidPhone, normalise_phone
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.mark.parametrize(
     ("raw", "expected"),

@@ -9,6 +9,8 @@ from common.http import encode
 from common.money import to_money
 from common.timeutil import business_day, day_bounds
 
+pytestmark = pytest.mark.unit
+
 
 def test_money_rounds_half_up_and_refuses_floats():
     assert to_money("2.345") == Decimal("2.35")

@@ -9,6 +9,8 @@ import pytest
 from support.env import SECRET
 from support.tls import self_signed
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("gateway_render", ROOT / "gateway" / "render.py")
 render = importlib.util.module_from_spec(_spec)

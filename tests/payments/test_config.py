@@ -6,6 +6,8 @@ from common.config import ConfigError, load_settings
 from payments.config import REQUIRED, mpesa_settings
 from support.env import service_environment
 
+pytestmark = pytest.mark.unit
+
 
 def _load(**changes):
     env = {**service_environment(), **changes}
