@@ -76,4 +76,15 @@ function identity(r) {
     return 'user:' + claims.sub + ':' + claims.role + ':' + claims.biz.join(',');
 }
 
-export default { identity };
+// The verified token's id ("" without a valid token): the key of the gateway's short-lived
+// logout check (nginx.conf, location = /_session), so no bearer token is written to disk.
+function tokenId(r) {
+    try {
+        const claims = verifiedClaims(r);
+        return claims ? claims.jti.replace(/[^A-Za-z0-9_-]/g, '') : '';
+    } catch (e) {
+        return '';
+    }
+}
+
+export default { identity, tokenId };

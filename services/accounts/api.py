@@ -34,3 +34,10 @@ def logout():
 def me():
     """The logged-in user, their role and businesses."""
     return services.get_user(current_principal().user_id)
+
+
+@bp.get("/session")
+@bp.response(204)
+@login_required()
+def session():
+    """204 while the caller's token is valid and not logged out: the gateway's revocation check."""

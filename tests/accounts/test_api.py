@@ -65,9 +65,11 @@ def test_missing_field_is_422(client):
 def test_logout_revokes_the_token(client):
     token = login(client).get_json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/auth/session", headers=headers).status_code == 204
     assert client.post("/api/auth/logout", headers=headers).status_code == 204
     body = assert_problem(client.get("/api/auth/me", headers=headers), 401)
     assert "logged out" in body["detail"]
+    assert_problem(client.get("/api/auth/session", headers=headers), 401)  # what the gateway asks
 
 
 def test_deactivated_user_token_stops_working(app_for, client):
