@@ -11,6 +11,7 @@ import ipaddress
 import os
 import pwd
 import re
+import stat
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -148,12 +149,31 @@ def render_text(text: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(fill, text)
 
 
-def worker_user(run_dir: Path) -> str:
+def _others_can_read(path: Path) -> bool:
+    """Whether an account that is neither owner nor group can reach and list `path`."""
+    chain = [*reversed(path.parents), path]
+    if not all(p.stat().st_mode & stat.S_IXOTH for p in chain):
+        return False
+    return bool(path.stat().st_mode & stat.S_IROTH)
+
+
+def worker_account(run_dir: Path, pwa_root: Path) -> str:
+    """GATEWAY_USER, else `nobody` where it can read what the workers serve and write; for a
+    clone in a folder only its owner can read (root's home, a 0700 home) that owner, since
+    `nobody` would answer every page with a 500 there."""
+    if os.environ.get("GATEWAY_USER"):
+        return os.environ["GATEWAY_USER"]
+    served = [path for path in (pwa_root, pwa_root / "index.html", run_dir) if path.exists()]
+    private = [path for path in served if not _others_can_read(path)]
+    return pwd.getpwuid(private[0].stat().st_uid).pw_name if private else "nobody"
+
+
+def worker_user(run_dir: Path, pwa_root: Path) -> str:
     """The `user` directive: only meaningful when started as root, where the workers
-    drop to an unprivileged account that must own the cache and temp directories."""
+    drop to another account that must own the cache and temp directories."""
     if os.geteuid() != 0:
         return ""
-    account = pwd.getpwnam(os.environ.get("GATEWAY_USER", "nobody"))
+    account = pwd.getpwnam(worker_account(run_dir, pwa_root))
     for sub in ("tmp", "cache"):
         for path in [run_dir / sub, *(run_dir / sub).rglob("*")]:
             os.chown(path, account.pw_uid, account.pw_gid)
@@ -167,7 +187,8 @@ def render(run_dir: Path) -> Path:
     run_dir = run_dir.resolve()
     for sub in ("tmp", "cache"):
         (run_dir / sub).mkdir(parents=True, exist_ok=True)
-    values = {**settings(run_dir), "USER_DIRECTIVE": worker_user(run_dir)}
+    values = settings(run_dir)
+    values["USER_DIRECTIVE"] = worker_user(run_dir, Path(values["PWA_ROOT"]))
     for template in HERE.glob("*.template"):
         target = run_dir / template.name.removesuffix(".template")
         target.write_text(render_text(template.read_text(), values))

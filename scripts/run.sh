@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$PWD/.venv/node/bin:$PATH"  # the Node.js setup.sh installed (see there)
 scripts/services-up.sh
+secrets=$(scripts/db-passwords.sh)
 set -a
+. "$secrets"
 . scripts/dev.env
 set +a
 export PYTHONPATH="$PWD/services"

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$PWD/.venv/node/bin:$PATH"  # the Node.js setup.sh installed (see there)
 scripts/services-up.sh
+scripts/db-passwords.sh >/dev/null  # tests/support/env.py reads the file it keeps
 if [ -f pwa/package.json ]; then (cd pwa && npm test --silent); fi
 export PYTHONPATH="$PWD/services"
 exec .venv/bin/pytest "$@"

@@ -209,12 +209,10 @@ def test_demo_loads_cash_sales_and_a_laundry_order_once(app):
 
 
 def test_reporting_reads_the_published_views(app, pending_payment):
-    from support.env import PG, TEST_DB
+    from support.env import service_environment
 
     pending_payment()
-    reader = sa.create_engine(
-        f"postgresql+psycopg://tomtin_reporting@{PG}/{TEST_DB}", poolclass=sa.pool.NullPool
-    )
+    reader = sa.create_engine(service_environment()["REPORTING_DATABASE_URL"], poolclass=sa.pool.NullPool)
     with reader.connect() as conn:
         sale = conn.execute(
             sa.text("SELECT id, status, total, order_status, paid_at FROM payments.v_sales")

@@ -7,6 +7,7 @@ checkouts run their suites side by side on one machine.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 TEST_DB = os.environ.get("TOMTIN_TEST_DB", "tomtin_test")
 QUEUE_DB = int(os.environ.get("TOMTIN_TEST_REDIS_QUEUE_DB", "14"))
@@ -18,12 +19,31 @@ SERVICES = ("accounts", "inventory", "payments", "reporting")
 MPESA_PASSKEY = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919"
 MPESA_WEBHOOK_SECRET = "test-hook-secret-3f9a2c7e51"
 
+PG_SECRETS = Path(os.environ.get("TOMTIN_PG_SECRETS") or Path.home() / ".config/tomtin/postgres.env")
+
+
+def pg_password(name: str) -> str:
+    """A role's password from the file scripts/db-passwords.sh keeps outside the repo ("" if none:
+    a server that trusts loopback, or the fast lane, which never connects)."""
+    try:
+        lines = PG_SECRETS.read_text().splitlines()
+    except FileNotFoundError:
+        return ""
+    values = dict(line.split("=", 1) for line in lines if "=" in line and not line.startswith("#"))
+    return values.get(f"TOMTIN_PG_PASSWORD_{name.upper()}", "")
+
+
+def pg_login(role: str, name: str) -> str:
+    """`role:password` (or just `role`) for a URL."""
+    password = pg_password(name)
+    return f"{role}:{password}" if password else role
+
 
 def service_environment() -> dict[str, str]:
     """Environment variables every test process (and the stack it starts) runs with."""
     env = {
         "SECRET_KEY": SECRET,
-        "DATABASE_ADMIN_URL": f"postgresql+psycopg://postgres@{PG}/postgres",
+        "DATABASE_ADMIN_URL": admin_url("postgres"),
         "REDIS_QUEUE_URL": f"redis://{REDIS}/{QUEUE_DB}",
         "REDIS_CACHE_URL": f"redis://{REDIS}/{CACHE_DB}",
         "TOMTIN_TESTING": "1",
@@ -40,10 +60,11 @@ def service_environment() -> dict[str, str]:
         "MPESA_TIMEOUT_SECONDS": "5",
     }
     for service in SERVICES:
-        env[f"{service.upper()}_DATABASE_URL"] = f"postgresql+psycopg://tomtin_{service}@{PG}/{TEST_DB}"
+        login = pg_login(f"tomtin_{service}", service)
+        env[f"{service.upper()}_DATABASE_URL"] = f"postgresql+psycopg://{login}@{PG}/{TEST_DB}"
     return env
 
 
 def admin_url(database: str = TEST_DB) -> str:
     """Superuser URL, for resetting the test database between tests."""
-    return f"postgresql+psycopg://postgres@{PG}/{database}"
+    return f"postgresql+psycopg://{pg_login('postgres', 'admin')}@{PG}/{database}"
