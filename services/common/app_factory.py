@@ -15,6 +15,7 @@ from .health import health_blueprint
 from .ids import IdConverter, id_param_schema
 from .jsonbody import register_json_guard
 from .logs import configure_logging, register_request_logging
+from .service_list import api_segment
 
 
 def create_service_app(
@@ -33,7 +34,7 @@ def create_service_app(
         API_TITLE=f"tomtin {settings.service}",
         API_VERSION="1",
         OPENAPI_VERSION="3.0.3",
-        OPENAPI_URL_PREFIX=f"/api/{_api_segment(settings.service)}",
+        OPENAPI_URL_PREFIX=f"/api/{api_segment(settings.service)}",
         OPENAPI_JSON_PATH="openapi.json",
         TOMTIN_CACHE_ENABLED=True,
         **cache_config(settings.service, settings.redis_cache_url, settings.testing),
@@ -48,11 +49,6 @@ def create_service_app(
     register_json_guard(app)
     register_request_logging(app)
     return app
-
-
-def _api_segment(service: str) -> str:
-    """The gateway path segment for a service (/api/auth, /api/reports, ...)."""
-    return {"accounts": "auth", "reporting": "reports"}.get(service, service)
 
 
 def register_extensions(app: Flask, db: SQLAlchemy) -> None:

@@ -16,8 +16,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-SERVICES = ("accounts", "inventory", "payments", "reporting")
-
 
 def make_db(schema: str) -> SQLAlchemy:
     """A Flask-SQLAlchemy instance whose tables all live in `schema`."""

@@ -18,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
 
-from .db import SERVICES
+from .service_list import SERVICES
 
 SERVICES_DIR = Path(__file__).resolve().parent.parent
 

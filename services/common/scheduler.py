@@ -15,11 +15,12 @@ import time
 import uuid
 
 from redis import Redis
-from rq.cron import CronJob, CronScheduler
-from rq.utils import import_attribute
+from rq.cron import CronScheduler
 
+from . import heartbeat  # noqa: F401 - declares the shared heartbeat job
 from .logs import configure_logging
-from .schedule import SCHEDULE
+from .periodic import declared
+from .service_list import import_jobs_modules
 
 LOCK_KEY = "tomtin:scheduler:leader"
 LOCK_TTL = 30
@@ -51,19 +52,17 @@ class LeaderLock:
 
 
 def build_scheduler(connection: Redis) -> CronScheduler:
-    """A CronScheduler loaded with SCHEDULE (jobs resolved by dotted name at start)."""
+    """A CronScheduler with every periodic job declared by `@every` (common.periodic)."""
+    import_jobs_modules()
     scheduler = CronScheduler(connection=connection)
-    for entry in SCHEDULE:
-        scheduler._cron_jobs.append(
-            CronJob(
-                queue_name=entry.queue,
-                func=import_attribute(entry.func_name),
-                interval=entry.interval,
-                cron=entry.cron,
-                job_timeout=entry.timeout,
-                result_ttl=600,
-                failure_ttl=7 * 24 * 3600,
-            )
+    for entry in declared():
+        scheduler.register(
+            entry.func,
+            entry.queue,
+            interval=entry.interval,
+            job_timeout=entry.timeout,
+            result_ttl=600,
+            failure_ttl=7 * 24 * 3600,
         )
     return scheduler
 

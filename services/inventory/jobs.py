@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
-from common.jobs import service_job
+from common.job_context import service_job
 
 from . import services
 from .schemas import SaleEventSchema

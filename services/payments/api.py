@@ -11,7 +11,6 @@ from common.delta import iso
 from common.errors import InvalidInput
 from common.http import cached_pollable, encode, pollable
 
-from . import c2b, services, stk
 from .schemas import (
     AttachSchema,
     NewSaleSchema,
@@ -25,6 +24,7 @@ from .schemas import (
     SaleSchema,
     StkPushSchema,
 )
+from .services import c2b, review, sales, stk
 
 bp = Blueprint("payments", __name__, url_prefix="/api/payments", description="Sales and payments")
 # How often the PWA should poll a payment: fast while the customer is typing the PIN.
@@ -58,7 +58,7 @@ def list_sales(business: str, changed_since=None):
         business,
         f"since:{iso(changed_since)}" if changed_since else "recent",
         TTL["summary"],
-        lambda: services.sales_listing(business, changed_since),
+        lambda: sales.sales_listing(business, changed_since),
     )
 
 
@@ -71,7 +71,7 @@ def record_sale(body: dict, business: str):
     principal = current_principal()
     check_business(principal, business)
     lines = [(line["product_id"], line["quantity"]) for line in body["lines"]]
-    sale = services.record_sale(
+    sale = sales.record_sale(
         business, _idempotency_key(), body["method"], lines, body["customer_phone"], principal.user_id
     )
     return jsonify(sale), 201
@@ -82,7 +82,7 @@ def record_sale(body: dict, business: str):
 @bp.doc(responses=_json_doc(SaleSchema, "A sale"))
 def get_sale(sale_id: int):
     """One sale with its lines and latest payment (pollable)."""
-    sale = services.get_sale(sale_id, current_principal().businesses)
+    sale = sales.get_sale(sale_id, current_principal().businesses)
     return pollable(*encode(SaleSchema().dump(sale)), audience="user")
 
 
@@ -93,7 +93,7 @@ def get_sale(sale_id: int):
 def advance_order(body: dict, sale_id: int):
     """Move a laundry order forward (received → washing → drying → ready → collected)."""
     principal = current_principal()
-    return services.advance_order(sale_id, body["status"], principal.businesses, principal.is_owner)
+    return sales.advance_order(sale_id, body["status"], principal.businesses, principal.is_owner)
 
 
 @bp.post("/sales/<id:sale_id>/stk-push")
@@ -130,7 +130,7 @@ def payment_status(payment_id: int):
 def review_list(business: str):
     """Payments the owner must decide on (NEEDS_REVIEW or flagged)."""
     businesses = check_business(current_principal(), business, allow_all=True)
-    return jsonify(PaymentListSchema().dump({"items": stk.review_list(businesses)}))
+    return jsonify(PaymentListSchema().dump({"items": review.review_list(businesses)}))
 
 
 @bp.post("/mpesa/<id:payment_id>/resolve")
@@ -140,7 +140,7 @@ def review_list(business: str):
 def resolve(body: dict, payment_id: int):
     """The owner settles a payment under review: paid, failed, or dismiss a flag."""
     principal = current_principal()
-    return stk.resolve(
+    return review.resolve(
         payment_id, body["action"], body["note"], body["receipt"], principal.user_id, principal.businesses
     )
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from .app import create_app
 from .models import db
-from .services import record_sale
+from .services.sales import record_sale
 
 # Fixed idempotency keys: loading the demo twice replays instead of recording twice.
 DEMO_SALES = (

@@ -9,14 +9,14 @@ from __future__ import annotations
 import hmac
 import logging
 
-from flask import current_app, jsonify, request
+from flask import current_app, request
 from flask_smorest import Blueprint
 
 from common.errors import InvalidInput, NotFound
 from common.jsonbody import BadJson, loads
 
-from . import c2b, stk
 from .callbacks import BadCallback, parse_c2b, parse_stk
+from .services import c2b, stk_callbacks
 
 bp = Blueprint("hooks", __name__, url_prefix="/hooks", description="M-Pesa callbacks (Daraja)")
 log = logging.getLogger("tomtin.payments.hooks")
@@ -56,9 +56,9 @@ def _parsed(parse, body: object):
 def stk_callback(secret: str):
     """Store an STK callback raw and acknowledge it; a job on payments-high applies it."""
     body, raw = _checked_body(secret)
-    callback_id = stk.store_callback(_parsed(parse_stk, body), raw, _source_ip())
-    stk.enqueue_apply(callback_id)
-    return jsonify(ResultCode=0, ResultDesc="Accepted")
+    callback_id = stk_callbacks.store_callback(_parsed(parse_stk, body), raw, _source_ip())
+    stk_callbacks.enqueue_apply(callback_id)
+    return {"ResultCode": 0, "ResultDesc": "Accepted"}
 
 
 @bp.post("/mpesa/<secret>/c2b/validation")
@@ -68,7 +68,7 @@ def c2b_validation(secret: str):
     """Accept a well-formed C2B payment (the sale is matched at confirmation)."""
     body, _ = _checked_body(secret)
     _parsed(parse_c2b, body)
-    return jsonify(ResultCode="0", ResultDesc="Accepted")
+    return {"ResultCode": "0", "ResultDesc": "Accepted"}
 
 
 @bp.post("/mpesa/<secret>/c2b/confirmation")
@@ -77,4 +77,4 @@ def c2b_confirmation(secret: str):
     """Store a C2B confirmation once and match it to a sale by account reference."""
     body, raw = _checked_body(secret)
     c2b.confirm(_parsed(parse_c2b, body), raw)
-    return jsonify(ResultCode=0, ResultDesc="Success")
+    return {"ResultCode": 0, "ResultDesc": "Success"}

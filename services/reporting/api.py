@@ -1,5 +1,6 @@
 """reporting HTTP API: the dashboard (anyone, their businesses) and reports (owner only)."""
 
+from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
@@ -31,7 +32,17 @@ def report(args: dict, business: str, kind: str):
     businesses = services.scope(business, check_business(current_principal(), business, allow_all=True))
     result = services.run_report(kind, businesses, args["from_"], args["to"], args["limit"])
     body = dump_report(kind, business, args["from_"], args["to"], result)
-    return report_csv(body) if args["format"] == "csv" else pollable(*encode(body), audience="user")
+    if args["format"] == "csv":
+        return _download(*report_csv(body))
+    return pollable(*encode(body), audience="user")
+
+
+def _download(filename: str, text: str) -> Response:
+    """A private CSV attachment (never stored by a cache: reports are the owner's)."""
+    response = Response(text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.post("/rollups")

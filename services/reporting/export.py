@@ -6,8 +6,6 @@ import csv
 import io
 from collections.abc import Iterable
 
-from flask import Response
-
 from .schemas import columns
 
 # A cell starting with one of these is run as a formula by spreadsheets.
@@ -23,21 +21,18 @@ def _cell(value: object) -> object:
     return value
 
 
-def csv_response(filename: str, columns: Iterable[str], rows: Iterable[dict]) -> Response:
-    """A CSV attachment with a header row."""
+def csv_text(columns: Iterable[str], rows: Iterable[dict]) -> str:
+    """CSV with a header row, cells that spreadsheets would run as formulas quoted."""
     columns = list(columns)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_cell(row.get(name)) for name in columns])
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return out.getvalue()
 
 
-def report_csv(body: dict) -> Response:
-    """A dumped report (see schemas.dump_report) as a CSV download named after it."""
+def report_csv(body: dict) -> tuple[str, str]:
+    """A dumped report (see schemas.dump_report) as (file name, CSV text)."""
     name = f"tomtin-{body['report']}-{body['business']}-{body['from']}-{body['to']}.csv"
-    return csv_response(name, columns(body["report"]), body["rows"])
+    return name, csv_text(columns(body["report"]), body["rows"])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from common.jobs import service_job
+from common.job_context import service_job
+from common.periodic import every
 
 from . import services
 
@@ -16,6 +17,8 @@ def sales_changed(event: dict) -> str:
     return services.sales_changed(event["business"], created_at)
 
 
+# Every 10 min; the job itself decides (in Nairobi time) which closed days to roll up.
+@every(seconds=600, queue="reporting", timeout=900)
 @service_job("reporting")
 def scheduled_rollup() -> dict:
     """Every few minutes: roll up closed days not yet rolled and dirty days, then warm caches."""

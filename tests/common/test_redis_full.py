@@ -13,6 +13,7 @@ from rq import Queue
 
 from common.app_factory import create_service_app
 from common.config import load_settings
+from common.heartbeat import heartbeat
 from support.env import service_environment
 from support.stack import free_port
 
@@ -92,7 +93,7 @@ def test_full_cache_keeps_jobs_and_services_answer(small_redis, auth, app_for):
     queue_conn = Redis(port=small_redis, db=0)
     queue = Queue("default", connection=queue_conn)
     for _ in range(5):
-        queue.enqueue("common.tasks.heartbeat")
+        queue.enqueue(heartbeat)
     assert fill_until_refused(Redis(port=small_redis, db=1)) > 0
 
     assert queue.count == 5  # nothing evicted, in any DB

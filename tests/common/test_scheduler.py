@@ -2,6 +2,7 @@
 
 from redis import Redis
 
+from common.heartbeat import heartbeat
 from common.scheduler import LeaderLock, build_scheduler
 
 
@@ -25,6 +26,6 @@ def test_schedule_enqueues_the_heartbeat(wiper):
     connection = Redis.from_url(os.environ["REDIS_QUEUE_URL"])
     scheduler = build_scheduler(connection)
     enqueued = scheduler.enqueue_jobs()
-    assert "common.tasks.heartbeat" in [job.func_name for job in enqueued]
-    default_jobs = [job.func_name for job in Queue("default", connection=connection).get_jobs()]
-    assert default_jobs.count("common.tasks.heartbeat") == 1
+    assert heartbeat in [job.func for job in enqueued]
+    default_jobs = [job.func for job in Queue("default", connection=connection).get_jobs()]
+    assert default_jobs.count(heartbeat) == 1

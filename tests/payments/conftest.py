@@ -144,7 +144,7 @@ class Sim:
     """The Daraja simulator app served over real HTTP on a free port, in a thread."""
 
     def __init__(self, config: dict) -> None:
-        from daraja_sim import create_app
+        from simulators.daraja import create_app
 
         self.app = create_app(config)
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)

@@ -225,14 +225,14 @@ def test_openapi_lists_the_payments_routes(client):
 
 
 def test_a_capped_delta_resumes_where_it_stopped(client, auth, post_sale, products, monkeypatch):
-    from payments import services
+    from payments.services import sales
 
     url = "/api/payments/businesses/water/sales"
     cursor = client.get(url, headers=auth()).get_json()["as_of"]
     ids = [
         post_sale(lines=[{"product_id": products["R20"], "quantity": "1"}]).get_json()["id"] for _ in range(3)
     ]
-    monkeypatch.setattr(services, "CHANGED_SINCE_LIMIT", 2)
+    monkeypatch.setattr(sales, "CHANGED_SINCE_LIMIT", 2)
     first = client.get(url, query_string={"changed_since": cursor}, headers=auth()).get_json()
     assert [s["id"] for s in first["items"]] == ids[:2]
     second = client.get(url, query_string={"changed_since": first["as_of"]}, headers=auth()).get_json()

@@ -9,7 +9,7 @@ from rq import Queue
 
 from payments import jobs
 from payments.models import MpesaCallback, MpesaPayment, OutboxEvent, Sale, db
-from payments.services import record_sale
+from payments.services.sales import record_sale
 
 from .conftest import post_callback, stk_body
 

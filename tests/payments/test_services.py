@@ -8,11 +8,11 @@ import pytest
 import sqlalchemy as sa
 
 from common.errors import Conflict, InvalidInput
-from payments import stk
 from payments.callbacks import parse_stk
 from payments.models import MpesaPayment, OutboxEvent, Sale, db
 from payments.mpesa import TOKEN_KEY, password, timestamp
-from payments.services import record_sale
+from payments.services import review, stk, stk_callbacks, stk_sweep
+from payments.services.sales import record_sale
 
 from .conftest import stk_body
 
@@ -25,7 +25,7 @@ def _mpesa_sale(products, quantity="1") -> int:
 
 def _apply(payment: MpesaPayment, body: dict) -> str:
     locked = db.session.scalar(sa.select(MpesaPayment).where(MpesaPayment.id == payment.id).with_for_update())
-    outcome = stk._apply_result(locked, parse_stk(body))
+    outcome = stk_callbacks._apply_result(locked, parse_stk(body))
     db.session.commit()
     return outcome
 
@@ -37,7 +37,7 @@ def _settle_by_sweep(payment_id: int, timeout: float = 10) -> MpesaPayment:
             sa.update(MpesaPayment).where(MpesaPayment.id == payment_id).values(next_query_at=sa.func.now())
         )
         db.session.commit()
-        stk.reconcile()
+        stk_sweep.reconcile()
         payment = db.session.get(MpesaPayment, payment_id)
         db.session.refresh(payment)
         if payment.status != "pending":
@@ -126,11 +126,11 @@ def test_paid_is_never_downgraded_and_conflicts_are_flagged(app, pending_payment
         assert _apply(payment, stk_body(checkout)) == "paid"
         assert _apply(payment, stk_body(checkout, code=1032)) == "needs review"
         assert payment.status == "paid" and payment.receipt == "NLJ7RT61SV"
-        assert [p.id for p in stk.review_list(BUSINESSES)] == [payment_id]
+        assert [p.id for p in review.review_list(BUSINESSES)] == [payment_id]
         with pytest.raises(Conflict):
-            stk.resolve(payment_id, "failed", "customer says no", None, 1, BUSINESSES)
-        stk.resolve(payment_id, "dismiss", "checked the statement", None, 1, BUSINESSES)
-        assert stk.review_list(BUSINESSES) == []
+            review.resolve(payment_id, "failed", "customer says no", None, 1, BUSINESSES)
+        review.resolve(payment_id, "dismiss", "checked the statement", None, 1, BUSINESSES)
+        assert review.review_list(BUSINESSES) == []
 
 
 def test_failure_then_a_new_push_is_allowed(app, daraja, products):
@@ -151,7 +151,7 @@ def test_owner_resolves_a_review_as_paid_and_the_sale_emits_its_event(app, pendi
     sale_id, payment_id, checkout = pending_payment()
     with app.app_context():
         _apply(db.session.get(MpesaPayment, payment_id), stk_body(checkout, amount=5))
-        stk.resolve(payment_id, "paid", "customer showed the SMS", "QWE123RTY", 1, BUSINESSES)
+        review.resolve(payment_id, "paid", "customer showed the SMS", "QWE123RTY", 1, BUSINESSES)
         payment = db.session.get(MpesaPayment, payment_id)
         assert (payment.status, payment.receipt, payment.resolution_note) == (
             "paid",

@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from common.service_list import SERVICES
+
 TEST_DB = os.environ.get("TOMTIN_TEST_DB", "tomtin_test")
 QUEUE_DB = int(os.environ.get("TOMTIN_TEST_REDIS_QUEUE_DB", "14"))
 CACHE_DB = int(os.environ.get("TOMTIN_TEST_REDIS_CACHE_DB", "15"))
 PG = os.environ.get("TOMTIN_TEST_PG", "127.0.0.1:5432")
 REDIS = os.environ.get("TOMTIN_TEST_REDIS", "127.0.0.1:6379")
 SECRET = "test-secret-5d1b7e0c9a3f4e2b8c6d0a1f3e5b7c9d"
-SERVICES = ("accounts", "inventory", "payments", "reporting")
 MPESA_PASSKEY = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919"
 MPESA_WEBHOOK_SECRET = "test-hook-secret-3f9a2c7e51"
 

@@ -18,10 +18,9 @@ from rq import Retry
 from common.db import utcnow
 from common.redis_conn import get_queue, queue_redis
 
-from .models import OutboxEvent, Sale, db
+from ..models import OutboxEvent, Sale, db
 
 log = logging.getLogger("tomtin.payments.outbox")
-RELAY_JOB = "payments.jobs.relay_outbox"
 RELAY_BATCH = 200
 KICK_KEY = "tomtin:payments:relay-kick"
 KICK_DEBOUNCE_MS = 300
@@ -101,7 +100,9 @@ def kick() -> None:
     """Best effort: ask a worker to relay now, so stock moves promptly (the schedule is the backstop)."""
     try:
         if queue_redis().set(KICK_KEY, b"1", nx=True, px=KICK_DEBOUNCE_MS):
-            get_queue("payments-high").enqueue(RELAY_JOB, result_ttl=60)
+            from ..jobs import relay_outbox  # jobs imports this module: resolve the entry point at call time
+
+            get_queue("payments-high").enqueue(relay_outbox, result_ttl=60)
     except Exception:  # noqa: BLE001 - the scheduled relay will pick the rows up
         log.warning("could not kick the outbox relay", exc_info=True)
 

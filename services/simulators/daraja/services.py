@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import requests
 
-from daraja_sim import bodies, callbacks, errors, ids, validation
-from daraja_sim.config import Settings
-from daraja_sim.outcomes import Moment, Outcome, outcome_for
-from daraja_sim.state import Delivery, Payment, Push, Store
-from daraja_sim.validation import Registration
+from simulators.daraja import bodies, callbacks, errors, ids, validation
+from simulators.daraja.config import Settings
+from simulators.daraja.outcomes import Moment, Outcome, outcome_for
+from simulators.daraja.state import Delivery, Payment, Push, Store
+from simulators.daraja.validation import Registration
 
 TOKEN_LIFETIME_SECONDS = 3599
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import requests
 
-from daraja_sim import ids
-from daraja_sim.state import Delivery, Store
+from simulators.daraja import ids
+from simulators.daraja.state import Delivery, Store
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from common.money import MAX_AMOUNT, to_money
 from common.phone import InvalidPhone, normalise_phone
 
+from ..models import ORDER_BUSINESSES, ORDER_STATUSES, Sale, SaleLine, db
+from ..schemas import SaleSchema
 from . import outbox
-from .models import ORDER_BUSINESSES, ORDER_STATUSES, Sale, SaleLine, db
-from .schemas import SaleSchema
 
 RECENT_SALES_LIMIT = 100
 CHANGED_SINCE_LIMIT = 500

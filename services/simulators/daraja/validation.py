@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from daraja_sim import errors
-from daraja_sim.ids import DARAJA_TIME_FORMAT
+from simulators.daraja import errors
+from simulators.daraja.ids import DARAJA_TIME_FORMAT
 
 PHONE = re.compile(r"254[17]\d{8}")
 PAYBILL = "CustomerPayBillOnline"

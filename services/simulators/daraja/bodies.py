@@ -3,9 +3,9 @@
 import hashlib
 from datetime import datetime
 
-from daraja_sim import ids
-from daraja_sim.outcomes import RESULT_DESCRIPTIONS
-from daraja_sim.validation import PAYBILL
+from simulators.daraja import ids
+from simulators.daraja.outcomes import RESULT_DESCRIPTIONS
+from simulators.daraja.validation import PAYBILL
 
 ACCEPTED = "Success. Request accepted for processing"
 

@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from common.db import utcnow
 from common.errors import Conflict, InvalidInput, NotFound
 
-from .callbacks import C2BConfirmation
-from .models import MpesaPayment, Sale, db
-from .services import mark_sale_paid
-from .stk import changed, locked_sale
+from ..callbacks import C2BConfirmation
+from ..models import MpesaPayment, Sale, db
+from .sales import mark_sale_paid
+from .settlement import changed, locked_sale
 
 # The account reference printed on a sale (Sale.reference), as a customer may type it.
 _REFERENCE = re.compile(r"^\s*TT\s*(\d{1,12})\s*$", re.IGNORECASE)

@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from daraja_sim.config import Settings
-from daraja_sim.outcomes import Outcome
-from daraja_sim.validation import Registration
+from simulators.daraja.config import Settings
+from simulators.daraja.outcomes import Outcome
+from simulators.daraja.validation import Registration
 
 STORE_KEY = "daraja_sim"
 

@@ -2,8 +2,8 @@
 
 from flask import Blueprint, current_app, request
 
-from daraja_sim import services
-from daraja_sim.state import STORE_KEY, Store
+from simulators.daraja import services
+from simulators.daraja.state import STORE_KEY, Store
 
 bp = Blueprint("daraja", __name__)
 

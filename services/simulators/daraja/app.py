@@ -3,10 +3,10 @@
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
-from daraja_sim import api, control, ids
-from daraja_sim.config import load_settings
-from daraja_sim.errors import DarajaError
-from daraja_sim.state import STORE_KEY, Store
+from simulators.daraja import api, control, ids
+from simulators.daraja.config import load_settings
+from simulators.daraja.errors import DarajaError
+from simulators.daraja.state import STORE_KEY, Store
 
 
 def create_app(config: dict[str, object] | None = None) -> Flask:

@@ -2,8 +2,8 @@
 
 from flask import Blueprint, request
 
-from daraja_sim.api import current_store
-from daraja_sim.errors import DarajaError
+from simulators.daraja.api import current_store
+from simulators.daraja.errors import DarajaError
 
 bp = Blueprint("simulator", __name__)
 

@@ -1,6 +1,6 @@
 """Errors answered in Daraja's shape: {"requestId", "errorCode", "errorMessage"}."""
 
-from daraja_sim import ids
+from simulators.daraja import ids
 
 
 class DarajaError(Exception):

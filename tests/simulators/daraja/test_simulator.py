@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from daraja_sim import callbacks, create_app
-from daraja_sim.config import load_settings
+from simulators.daraja import callbacks, create_app
+from simulators.daraja.config import load_settings
 
 SANDBOX_PASSKEY = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919"
 SHORTCODE = "174379"
@@ -702,7 +702,7 @@ def test_healthz_and_unknown_paths(client: FlaskClient) -> None:
 
 
 def test_wsgi_module_exposes_an_app() -> None:
-    from daraja_sim import wsgi
+    from simulators.daraja import wsgi
 
     assert isinstance(wsgi.app, Flask)
     assert wsgi.app.test_client().get("/healthz").status_code == 200
