@@ -12,6 +12,7 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from common.auth import BUSINESSES, ROLES, issue_token
 from common.errors import InvalidInput, Unauthorized
 
+from . import login_limit
 from .models import Business, User, db
 
 BUSINESS_NAMES = {"water": "Water Refills", "laundry": "Laundry", "retail": "Retail Shop"}
@@ -41,8 +42,14 @@ def authenticate(username: str, password: str) -> User:
 
 
 def login(username: str, password: str, secret: str, ttl_seconds: int) -> dict:
-    """Check credentials and issue a signed token with the user's role and businesses."""
-    user = authenticate(username, password)
+    """Check credentials (within the account's login limit) and issue a signed token."""
+    login_limit.check(username)
+    try:
+        user = authenticate(username, password)
+    except Unauthorized:
+        login_limit.failed(username)
+        raise
+    login_limit.succeeded(username)
     codes = [b.code for b in user.businesses]
     token, expires_at = issue_token(secret, user.id, user.username, user.role, codes, ttl_seconds)
     return {"token": token, "token_type": "Bearer", "expires_at": expires_at, "user": user}

@@ -10,6 +10,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .dev_secrets import published_secret
+
 
 class ConfigError(RuntimeError):
     """Raised when a required setting is missing or malformed."""
@@ -52,6 +54,9 @@ def load_settings(
 ) -> Settings:
     """Read and validate the settings for `service` (e.g. 'inventory')."""
     env = os.environ if env is None else env
+    published = published_secret(env)
+    if published:
+        raise ConfigError(f"{published} holds a published development value; production needs its own secret")
     db_var = f"{service.upper()}_DATABASE_URL"
     extra = {name: _require(env, name) for name in required_extra}
     secret = _require(env, "SECRET_KEY")

@@ -49,6 +49,16 @@ class Conflict(DomainError):
     status, title = 409, "Conflict"
 
 
+class TooManyRequests(DomainError):
+    """Too many tries; `Retry-After` says how many seconds to wait."""
+
+    status, title = 429, "Too many requests"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
 class Unavailable(DomainError):
     """A dependency (Redis, Daraja) is down; the client may retry."""
 
@@ -107,7 +117,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError) -> Response:
-        return problem(exc.status, exc.title, exc.detail, exc.errors)
+        return problem(exc.status, exc.title, exc.detail, exc.errors, getattr(exc, "headers", None))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:

@@ -41,3 +41,38 @@ def test_service_process_refuses_to_start_without_secret(service):
     )
     assert result.returncode != 0
     assert "missing required environment variable SECRET_KEY" in result.stderr
+
+
+DEV_ENV = dict(
+    line.split("=", 1)
+    for line in (ROOT / "scripts/dev.env").read_text().splitlines()
+    if line and not line.startswith("#")
+)
+PRODUCTION = {"MPESA_BASE_URL": "https://api.safaricom.co.ke"}
+SECRETS = (
+    "SECRET_KEY",
+    "MPESA_WEBHOOK_SECRET",
+    "MPESA_PASSKEY",
+    "MPESA_CONSUMER_KEY",
+    "MPESA_CONSUMER_SECRET",
+)
+OWN = {name: f"own-{name.lower()}-a81f3c9d27e64b05b1c8d3e7f9a2c4e6" for name in SECRETS}
+
+
+@pytest.mark.parametrize("production", [PRODUCTION, {"TOMTIN_PRODUCTION": "1"}], ids=["daraja-url", "flag"])
+@pytest.mark.parametrize("name", SECRETS)
+def test_production_refuses_each_development_secret_naming_it(production, name):
+    env = {**service_environment(), **OWN, **production, name: DEV_ENV[name]}
+    with pytest.raises(ConfigError, match=name):
+        load_settings("payments", env=env)
+
+
+def test_production_refuses_the_tests_and_the_example_placeholders():
+    for value in (service_environment()["SECRET_KEY"], "CHANGE-ME-please-0123456789abcdef0123"):
+        with pytest.raises(ConfigError, match="SECRET_KEY"):
+            load_settings("accounts", env={**service_environment(), **OWN, **PRODUCTION, "SECRET_KEY": value})
+
+
+def test_production_with_its_own_secrets_starts_and_development_keeps_its_own():
+    assert load_settings("payments", env={**service_environment(), **OWN, **PRODUCTION}).secret_key
+    assert load_settings("payments", env={**service_environment(), **DEV_ENV}).secret_key

@@ -1,5 +1,9 @@
 """Protections through a real Nginx: rate limits, body limits, JSON errors, security headers."""
 
+import http.client
+import json
+from urllib.parse import urlsplit
+
 import pytest
 import requests
 
@@ -15,9 +19,12 @@ CSP = (
 
 
 def test_login_brute_force_is_slowed_to_the_configured_rate(gateway):
-    # Default 5 r/min with a burst of 5: six tries get through at once, the rest wait.
+    # Default 5 r/min with a burst of 5: six tries get through at once, the rest wait. One
+    # account per try, so accounts' own per-account limit stays out of this.
     answers = [
-        requests.post(f"{gateway.url}/api/auth/login", json={"username": "wanjiku", "password": f"guess-{i}"})
+        requests.post(
+            f"{gateway.url}/api/auth/login", json={"username": f"nobody-{i}", "password": f"guess-{i}"}
+        )
         for i in range(12)
     ]
     statuses = [a.status_code for a in answers]
@@ -27,6 +34,29 @@ def test_login_brute_force_is_slowed_to_the_configured_rate(gateway):
     assert_problem(throttled, 429)
     assert throttled.headers["Retry-After"] == "12"
     assert throttled.json()["request_id"] == throttled.headers["X-Request-ID"]
+
+
+def test_one_account_tried_from_12_addresses_is_throttled_after_its_own_limit(gateway):
+    # 127.0.0.0/8 is all loopback: twelve real source addresses, two tries each, so nginx's
+    # per-address limit never triggers and only accounts' per-account limit can.
+    address = urlsplit(gateway.url)
+    answers = []
+    for i in range(24):
+        conn = http.client.HTTPConnection(
+            address.hostname, address.port, source_address=(f"127.0.0.{i % 12 + 2}", 0)
+        )
+        body = json.dumps({"username": "shared-till", "password": f"guess-{i}"})
+        conn.request("POST", "/api/auth/login", body, {"Content-Type": "application/json"})
+        reply = conn.getresponse()
+        answers.append(
+            (reply.status, reply.getheader("Retry-After"), reply.getheader("Content-Type"), reply.read())
+        )
+        conn.close()
+    statuses = [status for status, *_ in answers]
+    assert statuses == [401] * 5 + [429] * 19, statuses
+    for _, retry_after, content_type, raw in answers[5:]:
+        assert int(retry_after) >= 1 and content_type.startswith("application/problem+json")
+        assert json.loads(raw)["status"] == 429
 
 
 def test_oversized_bodies_are_refused_with_a_problem(gateway, token_for):
