@@ -10,10 +10,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import psycopg
 from flask import Flask, Response, g, json, request
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_MIME = "application/problem+json"
+# How long a client should wait after PostgreSQL did not answer (a restart takes a few seconds).
+DATABASE_RETRY_AFTER = 5
 log = logging.getLogger("tomtin.errors")
 
 
@@ -123,7 +127,31 @@ def register_error_handlers(app: Flask) -> None:
     def _http(exc: HTTPException) -> Response:
         return _from_http(exc)
 
+    @app.errorhandler(sa_exc.OperationalError)
+    @app.errorhandler(sa_exc.InterfaceError)
+    @app.errorhandler(sa_exc.TimeoutError)
+    @app.errorhandler(psycopg.OperationalError)
+    def _database_unavailable(exc: Exception) -> Response:
+        return _database_problem(exc)
+
+    @app.errorhandler(sa_exc.DBAPIError)
+    def _database_error(exc: sa_exc.DBAPIError) -> Response:
+        if exc.connection_invalidated:
+            return _database_problem(exc)
+        return _unexpected(exc)
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         log.exception("unhandled error")
         return problem(500, "Internal Server Error", "Something went wrong; it has been logged.")
+
+
+def _database_problem(exc: Exception) -> Response:
+    """PostgreSQL restarting, unreachable or out of connections: retry shortly (pools reconnect)."""
+    log.warning("database unavailable: %s", type(exc).__name__)
+    return problem(
+        503,
+        "Service unavailable",
+        "The database is not answering; try again shortly.",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
+    )

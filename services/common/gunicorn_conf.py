@@ -7,6 +7,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 30
 graceful_timeout = 10
+# The gateway gives idle connections up sooner (keepalive_timeout in its upstream blocks),
+# so it never sends a request on a connection gunicorn is closing.
 keepalive = 30
 # The app logs one JSON line per request itself.
 accesslog = None

@@ -1,4 +1,4 @@
-"""/healthz (the process answers) and /readyz (PostgreSQL and Redis answer)."""
+"""/healthz (the process answers) and /readyz (PostgreSQL and Redis answer, the background runs)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def health_blueprint(engine: Callable[[], sa.Engine]) -> Blueprint:
 
     @bp.get("/readyz")
     def readyz():
-        """PostgreSQL and both Redis databases answer; reports the scheduler's heartbeat."""
+        """PostgreSQL and both Redis databases answer and the scheduler's heartbeat is recent."""
         checks: dict[str, str] = {}
         try:
             with engine().connect() as conn:
@@ -40,8 +40,10 @@ def health_blueprint(engine: Callable[[], sa.Engine]) -> Blueprint:
                 checks[name] = "ok"
             except Exception as exc:  # noqa: BLE001
                 checks[name] = f"error: {type(exc).__name__}"
+        scheduler = _scheduler()
+        checks["scheduler"] = scheduler["status"]
         ready = all(v == "ok" for v in checks.values())
-        return jsonify(status="ok" if ready else "unavailable", checks=checks, scheduler=_scheduler()), (
+        return jsonify(status="ok" if ready else "unavailable", checks=checks, scheduler=scheduler), (
             200 if ready else 503
         )
 
@@ -49,13 +51,18 @@ def health_blueprint(engine: Callable[[], sa.Engine]) -> Blueprint:
 
 
 def _scheduler() -> dict[str, object]:
-    """The last heartbeat the scheduled job wrote; informative, not a readiness condition."""
+    """The last heartbeat the scheduled job wrote.
+
+    A missing heartbeat is not ready: it vanishes with a Redis restart, and until the
+    scheduler and a worker write it again, nothing periodic (payment sweep, outbox relay,
+    roll-ups) is known to run.
+    """
     try:
         raw = queue_redis().get(HEARTBEAT_KEY)
     except Exception:  # noqa: BLE001
         return {"status": "unknown"}
     if raw is None:
-        return {"status": "never"}
+        return {"status": "missing"}
     last = dt.datetime.fromisoformat(raw.decode())
     age = (dt.datetime.now(dt.UTC) - last).total_seconds()
     return {

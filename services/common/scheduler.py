@@ -7,17 +7,20 @@ and take over within one lock TTL if the leader dies.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import socket
-import time
+import threading
 import uuid
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq.cron import CronScheduler
 
 from . import heartbeat  # noqa: F401 - declares the shared heartbeat job
+from .backoff import Backoff
 from .logs import configure_logging
 from .periodic import declared
 from .service_list import import_jobs_modules
@@ -68,40 +71,54 @@ def build_scheduler(connection: Redis) -> CronScheduler:
 
 
 def run(connection: Redis) -> None:
-    """Loop until SIGTERM/SIGINT: lead and enqueue due jobs, or stand by."""
-    stopping = False
+    """Loop until SIGTERM/SIGINT: lead and enqueue due jobs, or stand by.
 
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    A Redis error (restart, full memory) never ends the loop: the process waits with
+    backoff and carries on when Redis answers again. Exiting would stop every periodic
+    job for good, and under honcho it would stop every other process too.
+    """
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
     lock = LeaderLock(connection)
     scheduler = build_scheduler(connection)
     leading = False
-    try:
-        while not stopping:
-            if lock.hold():
-                if not leading:
-                    log.info("scheduler is leader", extra={"fields": {"token": lock.token}})
-                    leading = True
-                for job in scheduler.enqueue_jobs():
-                    log.info("enqueued", extra={"fields": {"job": job.func_name, "queue": job.queue_name}})
-                pause = min(scheduler.calculate_sleep_interval(), LOCK_TTL / 3)
-            else:
-                leading = False
-                pause = LOCK_TTL / 3
-            time.sleep(max(pause, 0.2))
-    finally:
+    outage = Backoff()
+    while not stopping.is_set():
+        try:
+            pause = _tick(lock, scheduler, leading)
+            leading = pause is not None
+            if outage.failures:
+                log.info("redis answers again; scheduler carries on")
+            outage.reset()
+        except RedisError as exc:
+            leading = False
+            pause = outage.next_delay()
+            log.warning(
+                "redis error; scheduler retries",
+                extra={"fields": {"error": type(exc).__name__, "retry_in_s": pause}},
+            )
+        stopping.wait(max(pause if pause is not None else LOCK_TTL / 3, 0.2))
+    with contextlib.suppress(RedisError):  # if Redis is down, the lock expires within its TTL
         lock.release()
+
+
+def _tick(lock: LeaderLock, scheduler: CronScheduler, leading: bool) -> float | None:
+    """One round: enqueue due jobs if leader; the pause before the next round (None: standing by)."""
+    if not lock.hold():
+        return None
+    if not leading:
+        log.info("scheduler is leader", extra={"fields": {"token": lock.token}})
+    for job in scheduler.enqueue_jobs():
+        log.info("enqueued", extra={"fields": {"job": job.func_name, "queue": job.queue_name}})
+    return min(scheduler.calculate_sleep_interval(), LOCK_TTL / 3)
 
 
 def main() -> None:
     """Entry point: `python -m common.scheduler`."""
     configure_logging("scheduler", os.environ.get("LOG_LEVEL", "INFO"))
     url = os.environ.get("REDIS_QUEUE_URL") or exit("missing required environment variable REDIS_QUEUE_URL")
-    run(Redis.from_url(url))
+    run(Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5))
 
 
 if __name__ == "__main__":

@@ -4,18 +4,101 @@ Queues are listened to in priority order (payments-high first). SimpleWorker run
 in-process so each service app is built once per worker, not once per job; a job killed
 mid-way is safe because the state it acts on lives in PostgreSQL and every job is
 idempotent (a sweep re-enqueues what was not applied).
+
+Two things RQ does not do on its own, added here:
+- A Redis error (restart, full memory) ends RQ's work loop; this process waits with backoff
+  and starts the loop again instead of exiting (under honcho an exit stops everything).
+- A running job's registry entry is refreshed every few seconds with a short TTL and the
+  registries are cleaned twice a minute, so a job whose worker was killed is found abandoned
+  (and retried, if it has retries left) within about a minute instead of ten.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
 import sys
+import threading
+from typing import Any
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
+from rq.job import Job
+from rq.worker import WorkerStatus
 
+from .backoff import Backoff
 from .logs import configure_logging
 from .redis_conn import QUEUE_NAMES
+
+log = logging.getLogger("tomtin.worker")
+# A killed job is found abandoned at most JOB_HEARTBEAT_TTL + about two maintenance rounds later.
+JOB_HEARTBEAT_INTERVAL = 10
+JOB_HEARTBEAT_TTL = 30
+MAINTENANCE_INTERVAL = 15
+# RQ checks for maintenance between dequeues, which wait up to WORKER_TTL - 15 seconds.
+WORKER_TTL = 30
+
+
+class ResilientWorker(SimpleWorker):
+    """SimpleWorker whose running job stays visibly alive only while this process is."""
+
+    stop_signalled = False
+
+    def request_stop(self, signum: Any, frame: Any) -> None:
+        self.stop_signalled = True
+        super().request_stop(signum, frame)
+
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        return JOB_HEARTBEAT_TTL
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        execution = self.prepare_execution(job)
+        done = threading.Event()
+        beats = threading.Thread(target=self._beat, args=(job, execution, done), daemon=True)
+        beats.start()
+        try:
+            self.perform_job(job, queue, execution)
+        finally:
+            done.set()
+            beats.join()
+        self.set_state(WorkerStatus.IDLE)
+
+    def _beat(self, job: Job, execution: Any, done: threading.Event) -> None:
+        while not done.wait(JOB_HEARTBEAT_INTERVAL):
+            try:
+                self.maintain_heartbeats(job, execution)
+            except RedisError:
+                log.warning("could not refresh the heartbeat of job %s", job.id, exc_info=True)
+
+
+def run(connection: Redis, names: list[str]) -> None:
+    """Work until a stop signal; a loop ended by a Redis error is started again after a pause."""
+    outage = Backoff()
+    stopping = threading.Event()
+    while not stopping.is_set():
+        worker = ResilientWorker(
+            [Queue(n, connection=connection) for n in names],
+            connection=connection,
+            maintenance_interval=MAINTENANCE_INTERVAL,
+            worker_ttl=WORKER_TTL,
+        )
+        try:
+            worked = worker.work(with_scheduler=False, logging_level=os.environ.get("LOG_LEVEL", "INFO"))
+        except RedisError as exc:
+            worked = False
+            log.warning("worker loop ended on %s", type(exc).__name__)
+        if worker.stop_signalled:
+            return
+        if worked:
+            outage.reset()
+        # Until the next loop installs RQ's handlers, a stop signal ends the pause and the process.
+        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+        signal.signal(signal.SIGINT, lambda *_: stopping.set())
+        delay = outage.next_delay()
+        log.warning("redis fault; worker starts again", extra={"fields": {"retry_in_s": delay}})
+        stopping.wait(delay)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -23,9 +106,7 @@ def main(argv: list[str] | None = None) -> None:
     names = (argv if argv is not None else sys.argv[1:]) or list(QUEUE_NAMES)
     configure_logging("worker", os.environ.get("LOG_LEVEL", "INFO"))
     url = os.environ.get("REDIS_QUEUE_URL") or exit("missing required environment variable REDIS_QUEUE_URL")
-    connection = Redis.from_url(url)
-    worker = SimpleWorker([Queue(n, connection=connection) for n in names], connection=connection)
-    worker.work(with_scheduler=False, logging_level=os.environ.get("LOG_LEVEL", "INFO"))
+    run(Redis.from_url(url), names)
 
 
 if __name__ == "__main__":

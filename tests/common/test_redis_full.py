@@ -1,76 +1,25 @@
 """With the cache filled to Redis's limit (noeviction), queued jobs survive and services answer."""
 
-import shutil
-import subprocess
-import time
+import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from redis import Redis
-from redis.exceptions import OutOfMemoryError
 from rq import Queue
 
 from common.app_factory import create_service_app
 from common.config import load_settings
+from common.health import HEARTBEAT_KEY
 from common.heartbeat import heartbeat
 from support.env import service_environment
-from support.stack import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def shipped_policy() -> str:
-    for line in (ROOT / "compose/redis.conf").read_text().splitlines():
-        if line.startswith("maxmemory-policy"):
-            return line.split()[1]
-    raise AssertionError("redis.conf sets no maxmemory-policy")
+from support.servers import RedisServer, fill_until_refused
 
 
 @pytest.fixture
 def small_redis(tmp_path):
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            shutil.which("redis-server"),
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-            "--maxmemory",
-            "4mb",
-            "--maxmemory-policy",
-            shipped_policy(),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    client = Redis(port=port)
-    for _ in range(50):
-        try:
-            client.ping()
-            break
-        except Exception:  # noqa: BLE001 - still starting
-            time.sleep(0.1)
-    yield port
-    proc.terminate()
-    proc.wait(5)
-
-
-def fill_until_refused(client: Redis) -> int:
-    written = 0
-    chunk = b"x" * 16384
-    while True:
-        try:
-            client.set(f"tomtin:filler:{written}", chunk, ex=3600)
-        except OutOfMemoryError:
-            return written
-        written += 1
+    server = RedisServer(tmp_path, maxmemory="4mb").start()
+    yield server.port
+    server.stop()
 
 
 def test_full_cache_keeps_jobs_and_services_answer(small_redis, auth, app_for):
@@ -91,6 +40,8 @@ def test_full_cache_keeps_jobs_and_services_answer(small_redis, auth, app_for):
         inventory_db.session.commit()
 
     queue_conn = Redis(port=small_redis, db=0)
+    # The scheduler's heartbeat job ran before the cache filled up (readiness needs it).
+    queue_conn.set(HEARTBEAT_KEY, dt.datetime.now(dt.UTC).isoformat())
     queue = Queue("default", connection=queue_conn)
     for _ in range(5):
         queue.enqueue(heartbeat)

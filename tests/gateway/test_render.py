@@ -1,6 +1,7 @@
 """Rendering the one template for development and production, and refusing bad settings."""
 
 import importlib.util
+import re
 import subprocess
 from pathlib import Path
 
@@ -92,3 +93,18 @@ def test_mpesa_allowlist_renders_networks_and_an_optional_reject(env, tmp_path):
     assert "$mpesa_source_unknown) { return 403; }" not in text  # by default unknown sources are only logged
     env.setenv("GATEWAY_MPESA_ALLOW_MODE", "reject")
     assert "if ($mpesa_source_unknown) { return 403; }" in render.render(tmp_path / "gw2").read_text()
+
+
+def test_gateway_gives_up_idle_upstream_connections_before_the_services_do(env, tmp_path):
+    """A request sent on a connection gunicorn is closing fails, and nginx does not retry a POST."""
+    env.setenv("GATEWAY_PORT", "18082")
+    text = render.render(tmp_path / "gw").read_text()
+    gunicorn = {}
+    exec((ROOT / "services/common/gunicorn_conf.py").read_text(), gunicorn)
+    upstreams = re.findall(r"upstream (\w+)\s*\{([^}]*)\}", text)
+    assert {name for name, _ in upstreams} == {"accounts", "inventory", "payments", "reporting"}
+    for name, body in upstreams:
+        idle = re.search(r"keepalive_timeout (\d+)s;", body)
+        assert idle, f"upstream {name} keeps nginx's default of 60 s"
+        assert int(idle.group(1)) < gunicorn["keepalive"], name
+    assert nginx_test(tmp_path / "gw" / "nginx.conf").returncode == 0

@@ -1,5 +1,6 @@
 """payments rules against the real simulator (served in a thread): push, apply rules, sweep, review."""
 
+import json
 import time
 import uuid
 from decimal import Decimal
@@ -9,12 +10,12 @@ import sqlalchemy as sa
 
 from common.errors import Conflict, InvalidInput
 from payments.callbacks import parse_stk
-from payments.models import MpesaPayment, OutboxEvent, Sale, db
+from payments.models import MpesaCallback, MpesaPayment, OutboxEvent, Sale, db
 from payments.mpesa import TOKEN_KEY, password, timestamp
 from payments.services import review, stk, stk_callbacks, stk_sweep
 from payments.services.sales import record_sale
 
-from .conftest import stk_body
+from .conftest import HOOK, stk_body
 
 BUSINESSES = ("water", "laundry", "retail")
 
@@ -117,6 +118,30 @@ def test_amount_mismatch_goes_to_review_and_pays_nothing(app, pending_payment):
         assert payment.status == "needs_review" and "amount mismatch" in payment.review_reason
         assert db.session.get(Sale, sale_id).status == "pending"
         assert db.session.scalar(sa.select(sa.func.count(OutboxEvent.id))) == 0
+
+
+def test_later_success_callbacks_keep_the_first_review_reason_and_every_callback(
+    app, client, pending_payment
+):
+    sale_id, payment_id, checkout = pending_payment()
+    bodies = [
+        json.dumps(stk_body(checkout, amount=901, receipt="NLJ7RT61SA")),
+        json.dumps(stk_body(checkout, amount=900, receipt="NLJ7RT61SB")),
+        json.dumps(stk_body(checkout, amount=900, receipt="NLJ7RT61SC")),
+    ]
+    for body in bodies:
+        assert client.post(f"{HOOK}/stk", data=body, content_type="application/json").status_code == 200
+    with app.app_context():
+        stored = db.session.scalars(sa.select(MpesaCallback).order_by(MpesaCallback.id)).all()
+        outcomes = [stk_callbacks.apply_callback(callback.id) for callback in stored]
+        assert outcomes == ["needs review", "already under review", "already under review"]
+        payment = db.session.get(MpesaPayment, payment_id)
+        assert payment.status == "needs_review"
+        assert payment.review_reason.startswith("amount mismatch: M-Pesa reports 901")
+        assert [
+            c.raw for c in db.session.scalars(sa.select(MpesaCallback).order_by(MpesaCallback.id))
+        ] == bodies
+        assert db.session.get(Sale, sale_id).status == "pending"
 
 
 def test_paid_is_never_downgraded_and_conflicts_are_flagged(app, pending_payment):

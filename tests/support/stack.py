@@ -133,13 +133,24 @@ class Stack:
             while True:
                 self._check_alive()
                 try:
-                    if requests.get(url, timeout=1).status_code == 200:
+                    if self._ready(requests.get(url, timeout=1)):
                         break
                 except requests.RequestException:
                     pass
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{url} not ready; logs in {self.run_dir}:\n{self.logs()}")
                 time.sleep(0.1)
+
+    def _ready(self, response: requests.Response) -> bool:
+        """200; without a scheduler and worker in this stack, readiness apart from their heartbeat."""
+        if response.status_code == 200:
+            return True
+        if self.only is None or {"scheduler", "worker"} <= set(self.only):
+            return False
+        if not response.url.endswith("/readyz"):
+            return False
+        checks = response.json().get("checks", {})
+        return all(value == "ok" for name, value in checks.items() if name != "scheduler")
 
     def _check_alive(self) -> None:
         """A process that exited while starting (e.g. its port was taken) fails the start at once."""

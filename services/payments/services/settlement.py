@@ -48,10 +48,20 @@ def receipt_taken(receipt: str, payment: MpesaPayment) -> bool:
     )
 
 
+UNDER_REVIEW = "already under review"
+
+
 def to_review(payment: MpesaPayment, reason: str) -> str:
-    """Flag for the owner; a PAID payment keeps its status and only carries the flag."""
+    """Flag for the owner; a PAID payment keeps its status and only carries the flag.
+
+    A payment already under review keeps its first reason: that is what sent it there, and
+    every later callback stays stored raw beside it for the owner's decision.
+    """
     if payment.review_reason == reason[:255]:
         return "duplicate"  # the same conflict again (a resent callback): nothing new to review
+    if payment.review_reason is not None and payment.resolved_at is None:
+        log.warning("payment %s already under review; also: %s", payment.id, reason)
+        return UNDER_REVIEW
     if payment.status != "paid":
         payment.status = "needs_review"
     payment.review_reason = reason[:255]

@@ -13,11 +13,19 @@ from common.redis_conn import get_queue
 
 from ..callbacks import StkResult, parse_stk
 from ..models import MpesaCallback, MpesaPayment, db, touch_sale
-from .settlement import apply_failure, changed, locked_payment, receipt_taken, settle_paid, to_review
+from .settlement import (
+    UNDER_REVIEW,
+    apply_failure,
+    changed,
+    locked_payment,
+    receipt_taken,
+    settle_paid,
+    to_review,
+)
 
 log = logging.getLogger("tomtin.payments.stk")
 # Outcomes that leave the payment and its sale as they were: no stamp, no invalidation.
-NO_CHANGE = ("duplicate", "ignored", "unknown payment")
+NO_CHANGE = ("duplicate", "ignored", "unknown payment", UNDER_REVIEW)
 
 
 def store_callback(result: StkResult, raw: str, source_ip: str | None) -> int:
