@@ -1,5 +1,5 @@
 # The two commands that matter: `make run` and `make test` (see README.md).
-.PHONY: run test test-unit setup lint lock bench clean
+.PHONY: run test test-unit setup lint lock bench backup restore clean
 
 run:
 	scripts/run.sh
@@ -23,6 +23,15 @@ lock:
 
 bench:
 	scripts/bench.sh
+
+# Backups of the development database (production: the compose `backup` service; README.md "Backups").
+# `make restore FILE=...` restores one; the database it replaces is kept under a dated name.
+DEV_ENV = set -a && . "$$(scripts/db-passwords.sh)" && . scripts/dev.env && set +a
+backup:
+	$(DEV_ENV) && BACKUP_DIR=$${BACKUP_DIR:-.run/backups} scripts/backup.sh
+
+restore:
+	$(DEV_ENV) && scripts/restore.sh "$(FILE)"
 
 clean:
 	rm -rf .run pwa/dist

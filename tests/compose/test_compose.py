@@ -94,3 +94,12 @@ def test_shipped_redis_config_never_evicts_and_has_headroom():
     maxmemory = memory_mb(conf["maxmemory"].strip().upper().replace("MB", "M"))
     container = memory_mb(load()["services"]["redis"]["deploy"]["resources"]["limits"]["memory"])
     assert maxmemory <= container * 0.75
+
+
+def test_nightly_backup_writes_dumps_to_a_volume_with_the_backup_script():
+    doc = load()
+    backup = doc["services"]["backup"]
+    assert "/scripts/backup.sh" in " ".join(backup["command"])
+    assert "../scripts:/scripts:ro" in backup["volumes"] and "backups:/backups" in backup["volumes"]
+    assert backup["environment"]["BACKUP_DIR"] == "/backups" and backup["restart"] == "unless-stopped"
+    assert (ROOT / "scripts/backup.sh").stat().st_mode & 0o111
