@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from common.auth import current_principal, login_required, revoke
 
 from . import services
-from .schemas import LoginSchema, TokenSchema, UserSchema
+from .schemas import LanguageSchema, LoginSchema, TokenSchema, UserSchema
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Login and identity")
 
@@ -41,3 +41,12 @@ def me():
 @login_required()
 def session():
     """204 while the caller's token is valid and not logged out: the gateway's revocation check."""
+
+
+@bp.put("/me/language")
+@login_required()
+@bp.arguments(LanguageSchema)
+@bp.response(200, UserSchema)
+def set_language(body):
+    """Change the language the app is shown in for the logged-in user (en or sw)."""
+    return services.set_language(current_principal().user_id, body["language"])

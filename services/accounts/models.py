@@ -25,7 +25,10 @@ class Business(db.Model):
 
 class User(db.Model):
     __tablename__ = "users"
-    __table_args__ = (sa.CheckConstraint("role IN ('owner', 'staff')", name="role"),)
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('owner', 'staff')", name="role"),
+        sa.CheckConstraint("language IN ('en', 'sw')", name="language"),
+    )
 
     id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
     username = sa.Column(sa.String(64), nullable=False, unique=True)
@@ -33,6 +36,8 @@ class User(db.Model):
     password_hash = sa.Column(sa.String(255), nullable=False)
     role = sa.Column(sa.String(16), nullable=False)
     active = sa.Column(sa.Boolean, nullable=False, server_default=sa.true())
+    # The language the app is shown in: "en" or "sw" (LANGUAGES in services.py).
+    language = sa.Column(sa.String(2), nullable=False, server_default="en")
     created_at = created_at_column()
     updated_at = updated_at_column()
     businesses = db.relationship(Business, secondary=user_businesses, order_by=Business.code)

@@ -2,6 +2,8 @@
 
 from marshmallow import Schema, fields, validate
 
+from .languages import LANGUAGES
+
 
 class LoginSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(1, 64))
@@ -18,7 +20,16 @@ class UserSchema(Schema):
     username = fields.String()
     display_name = fields.String()
     role = fields.String()
+    language = fields.String()
     businesses = fields.List(fields.Nested(BusinessSchema))
+
+
+class LanguageSchema(Schema):
+    language = fields.String(
+        required=True,
+        validate=validate.OneOf(LANGUAGES, error="Choose en (English) or sw (Kiswahili)."),
+        metadata={"description": "The language the app is shown in.", "enum": list(LANGUAGES)},
+    )
 
 
 class TokenSchema(Schema):

@@ -94,3 +94,12 @@ def create_user(
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def set_language(user_id: int, language: str) -> User:
+    """Store the language the user reads the app in (the schema has checked it is one we have)."""
+    user = get_user(user_id)
+    user.language = language
+    user.updated_at = dt.datetime.now(dt.UTC)
+    db.session.commit()
+    return user

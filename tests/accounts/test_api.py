@@ -80,3 +80,45 @@ def test_deactivated_user_token_stops_working(app_for, client):
         db.session.query(User).filter_by(username="amina").one().active = False
         db.session.commit()
     assert_problem(client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}), 401)
+
+
+def auth(client) -> dict:
+    return {"Authorization": f"Bearer {login(client).get_json()['token']}"}
+
+
+def test_login_and_me_carry_the_language_english_by_default(client):
+    body = login(client).get_json()
+    assert body["user"]["language"] == "en"
+    me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {body['token']}"})
+    assert me.get_json()["language"] == "en"
+
+
+def test_user_switches_to_swahili_and_it_is_kept(client):
+    headers = auth(client)
+    response = client.put("/api/auth/me/language", json={"language": "sw"}, headers=headers)
+    assert response.status_code == 200
+    assert response.get_json()["language"] == "sw"
+    assert client.get("/api/auth/me", headers=headers).get_json()["language"] == "sw"
+    assert login(client).get_json()["user"]["language"] == "sw"
+
+
+@pytest.mark.parametrize("language", ["fr", "SW", "", "english", 5, None])
+def test_a_language_we_do_not_have_is_422_and_changes_nothing(client, language):
+    headers = auth(client)
+    response = client.put("/api/auth/me/language", json={"language": language}, headers=headers)
+    assert_problem(response, 422, "language")
+    assert client.get("/api/auth/me", headers=headers).get_json()["language"] == "en"
+
+
+def test_changing_the_language_needs_a_login(client):
+    assert_problem(client.put("/api/auth/me/language", json={"language": "sw"}), 401)
+
+
+def test_language_body_must_be_json_with_only_the_language(client):
+    headers = auth(client)
+    assert_problem(
+        client.put("/api/auth/me/language", json={"language": "sw", "x": 1}, headers=headers), 422, "x"
+    )
+    assert_problem(client.put("/api/auth/me/language", json={}, headers=headers), 422, "language")
+    response = client.put("/api/auth/me/language", data="{", content_type="application/json", headers=headers)
+    assert_problem(response, 400)
