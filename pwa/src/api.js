@@ -40,7 +40,10 @@ export class ApiError extends Error {
 /** Turn a problem+json body (or nothing) into one readable message. */
 export function problemMessage(problem, status, retryAfter = null) {
   const main =
-    problem?.detail || problem?.title || STATUS_WORDS[status] || (status >= 500 ? SERVER_TROUBLE : `Something went wrong (error ${status}).`)
+    problem?.detail ||
+    problem?.title ||
+    STATUS_WORDS[status] ||
+    (status >= 500 ? SERVER_TROUBLE : `Something went wrong (error ${status}).`)
   const lines = [main]
   for (const [field, messages] of Object.entries(problem?.errors ?? {})) {
     lines.push(`${fieldLabel(field)}: ${[].concat(messages).join(' ')}`)

@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks'
 import { html } from './html.js'
+import { t } from './i18n/index.js'
 import { loadSession, onSessionChange } from './session.js'
 import { useRoute } from './router.js'
 import { startRuntime } from './runtime.js'
@@ -70,8 +71,10 @@ export function App({ registration, updateReady }) {
     ${updateReady && html`<${UpdateBanner} apply=${updateReady} />`}
     <${TopBar} user=${session.user} onLogout=${() => setLeaving(true)} busy=${leaving} />
     <${StatusBanners} runtime=${runtime} />
-    ${leaving &&
-    html`<div class="screen"><${LogoutPanel} session=${session} runtime=${runtime} onCancel=${() => setLeaving(false)} /></div>`}
+    ${
+      leaving &&
+      html`<div class="screen"><${LogoutPanel} session=${session} runtime=${runtime} onCancel=${() => setLeaving(false)} /></div>`
+    }
     <${Screen} key=${route} session=${session} runtime=${runtime} param=${param} />
     <${Nav} user=${session.user} route=${base || '/'} />
   `
@@ -80,8 +83,8 @@ export function App({ registration, updateReady }) {
 function UpdateBanner({ apply }) {
   return html`
     <div class="banner update">
-      <span>A new version is ready.</span>
-      <button class="button small" type="button" onClick=${apply}>Update</button>
+      <span>${t('update.ready')}</span>
+      <button class="button small" type="button" onClick=${apply}>${t('update.apply')}</button>
     </div>
   `
 }

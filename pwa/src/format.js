@@ -1,35 +1,53 @@
 /**
- * Words and numbers as the user sees them. Money arrives as a decimal string and is formatted
- * as a string (no floats): "1234.5" → "KES 1,234.50".
+ * Words and numbers as the user sees them, in the active language (Intl, en-KE / sw-KE).
+ * Money arrives as a decimal string and stays a string: it is rounded to cents with BigInt and
+ * handed to Intl.NumberFormat as a string, which formats decimal strings exactly.
  */
+import { formatNumber, locale, t } from './i18n/index.js'
 
-/** "KES 1,234.00" from a decimal string; "KES —" when missing. */
-export function formatMoney(amount) {
+export { formatNumber }
+
+const NAIROBI = 'Africa/Nairobi'
+
+/** Cents as a BigInt from a decimal string, rounded half up; null when not a number. */
+function toCents(amount) {
   const match = /^(-?)(\d+)(?:\.(\d*))?$/.exec(String(amount ?? '').trim())
-  if (!match) return 'KES —'
+  if (!match) return null
   const [, sign, whole, fraction = ''] = match
   let cents = BigInt(whole) * 100n + BigInt((fraction + '00').slice(0, 2))
   if (fraction.length > 2 && Number(fraction[2]) >= 5) cents += 1n
-  const shillings = (cents / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
-  const rest = (cents % 100n).toString().padStart(2, '0')
-  return `KES ${sign && cents > 0n ? '-' : ''}${shillings}.${rest}`
+  return sign ? -cents : cents
+}
+
+function centsText(cents) {
+  const abs = cents < 0n ? -cents : cents
+  return `${cents < 0n ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`
+}
+
+/** "KES 1,234.00" from a decimal string; "KES —" when missing. */
+export function formatMoney(amount) {
+  const cents = toCents(amount)
+  if (cents == null) return 'KES —'
+  return new Intl.NumberFormat(locale(), { style: 'currency', currency: 'KES', currencyDisplay: 'code' }).format(
+    centsText(cents),
+  )
 }
 
 /** "updated 12 s ago" from a time in ms (client clock). */
 export function formatAge(freshAt, now) {
-  if (freshAt == null) return 'not updated yet'
+  if (freshAt == null) return t('fresh.never')
   const seconds = Math.max(0, Math.floor((now - freshAt) / 1000))
-  if (seconds < 5) return 'updated just now'
-  if (seconds < 60) return `updated ${seconds} s ago`
+  if (seconds < 5) return t('fresh.now')
+  if (seconds < 60) return t('fresh.seconds', { count: seconds })
   const minutes = Math.floor(seconds / 60)
-  if (minutes < 60) return `updated ${minutes} min ago`
+  if (minutes < 60) return t('fresh.minutes', { count: minutes })
   const hours = Math.floor(minutes / 60)
-  if (hours < 48) return `updated ${hours} h ago`
-  return `updated ${Math.floor(hours / 24)} days ago`
+  if (hours < 48) return t('fresh.hours', { count: hours })
+  return t('fresh.days', { count: Math.floor(hours / 24) })
 }
 
 const nairobiDay = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Africa/Nairobi',
+  timeZone: NAIROBI,
   year: 'numeric',
   month: '2-digit',
   day: '2-digit',
@@ -39,6 +57,32 @@ const nairobiDay = new Intl.DateTimeFormat('en-CA', {
 export function businessDay(iso) {
   const time = Date.parse(iso)
   return Number.isNaN(time) ? null : nairobiDay.format(time)
+}
+
+/** "Mon, 23 Nov" for a business day "2026-11-23" (a calendar day: no time zone involved). */
+export function formatDay(day) {
+  const date = new Date(`${day}T00:00:00Z`)
+  if (Number.isNaN(date.getTime())) return String(day ?? '')
+  return new Intl.DateTimeFormat(locale(), {
+    timeZone: 'UTC',
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+  }).format(date)
+}
+
+/** "Mon, 23 Nov, 10:42" for a moment, in Nairobi time. */
+export function formatMoment(iso) {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return ''
+  return new Intl.DateTimeFormat(locale(), {
+    timeZone: NAIROBI,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(date)
 }
 
 /** Thousandths as a BigInt from a decimal string ("2.5" → 2500n); null when not a number. */
@@ -67,15 +111,21 @@ export function sumMoney(amounts) {
   return `${cents / 100n}.${(cents % 100n).toString().padStart(2, '0')}`
 }
 
-/** A quantity without trailing zeros: "2.000" → "2", "1.500" → "1.5". */
+/** A quantity in the language's style, without trailing zeros: "2.000" → "2", "1500.5" → "1,500.5". */
 export function formatQuantity(quantity) {
-  const text = String(quantity ?? '')
-  return text.includes('.') ? text.replace(/\.?0+$/, '') : text
+  const text = String(quantity ?? '').trim()
+  return /^-?\d+(\.\d+)?$/.test(text) ? formatNumber(text) : text
+}
+
+/** "40 pieces" / "vipande 40": a quantity with its unit in words (units the app knows). */
+export function formatAmountOf(quantity, unit) {
+  const words = t(`units.${unit}`, { count: Number(quantity), qty: formatQuantity(quantity) })
+  return words || `${formatQuantity(quantity)} ${unit ?? ''}`.trim()
 }
 
 /** "10:42" on the phone's clock, in Nairobi time. */
 export function clockTime(ms) {
-  return new Date(ms).toLocaleTimeString('en-GB', { timeZone: 'Africa/Nairobi', hour: '2-digit', minute: '2-digit' })
+  return new Intl.DateTimeFormat(locale(), { timeZone: NAIROBI, hour: '2-digit', minute: '2-digit' }).format(ms)
 }
 
 /**
@@ -86,4 +136,12 @@ export function normalisePhone(raw) {
   const digits = String(raw ?? '').replace(/[\s-]/g, '')
   const match = /^(?:\+?254|0)([17]\d{8})$/.exec(digits)
   return match ? `254${match[1]}` : null
+}
+
+/** A phone number as a customer says it: "254712345678" → "0712 345 678". */
+export function formatPhone(phone) {
+  const normal = normalisePhone(phone)
+  if (!normal) return String(phone ?? '')
+  const local = `0${normal.slice(3)}`
+  return `${local.slice(0, 4)} ${local.slice(4, 7)} ${local.slice(7)}`
 }

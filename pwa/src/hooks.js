@@ -56,6 +56,26 @@ export function useRuntimeStatus(runtime) {
   return status
 }
 
+/** The sales waiting in the outbox (for "not sent yet" figures), kept up to date. */
+export function useWaitingSales(runtime) {
+  const [items, setItems] = useState([])
+  useEffect(() => {
+    let live = true
+    const update = () =>
+      runtime.outbox
+        .pending()
+        .then((list) => live && setItems(list))
+        .catch(() => {})
+    update()
+    const unsubscribe = runtime.subscribe(update)
+    return () => {
+      live = false
+      unsubscribe()
+    }
+  }, [runtime])
+  return items
+}
+
 /** Pull down at the top of the page to call `fn` (the phone's "pull to refresh"). */
 export function usePullToRefresh(fn, distance = 80) {
   const latest = useRef(fn)

@@ -1,21 +1,25 @@
 /** Daraja result codes in words a shop worker can say to a customer (DARAJA.md). */
-const REASONS = {
-  1: 'The customer does not have enough money on M-Pesa.',
-  2: 'The amount is below the M-Pesa minimum.',
-  3: 'The amount is above the M-Pesa maximum.',
-  4: "The customer has reached today's M-Pesa limit.",
-  17: 'M-Pesa refused a second request for the same amount within 2 minutes. Wait 2 minutes.',
-  1001: "The customer's phone is busy with another M-Pesa request.",
-  1019: 'The request expired before the customer answered.',
-  1025: 'M-Pesa could not show the request on the phone.',
-  9999: 'M-Pesa could not show the request on the phone.',
-  1032: 'The customer cancelled the request.',
-  1036: "The customer's phone could not be reached (switched off or no network).",
-  1037: "The customer's phone could not be reached (switched off or no network).",
-  2001: 'The customer entered a wrong M-Pesa PIN.',
+import { t } from './i18n/index.js'
+
+/** Result code → catalogue key (codes that mean the same thing share one). */
+export const REASON_KEYS = {
+  1: 'mpesa.reason.no_money',
+  2: 'mpesa.reason.below_minimum',
+  3: 'mpesa.reason.above_maximum',
+  4: 'mpesa.reason.daily_limit',
+  17: 'mpesa.reason.same_amount',
+  1001: 'mpesa.reason.busy',
+  1019: 'mpesa.reason.expired',
+  1025: 'mpesa.reason.not_shown',
+  9999: 'mpesa.reason.not_shown',
+  1032: 'mpesa.reason.cancelled',
+  1036: 'mpesa.reason.unreachable',
+  1037: 'mpesa.reason.unreachable',
+  2001: 'mpesa.reason.wrong_pin',
 }
 
-/** Why a payment failed, in plain words. */
+/** Why a payment failed, in plain words (M-Pesa's own description for a code we do not know). */
 export function failureReason(payment) {
-  return REASONS[payment?.result_code] ?? payment?.result_desc ?? 'M-Pesa did not complete the payment.'
+  const key = REASON_KEYS[payment?.result_code]
+  return key ? t(key) : (payment?.result_desc ?? t('mpesa.reason.unknown'))
 }

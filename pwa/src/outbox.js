@@ -72,13 +72,16 @@ export function createOutbox({ userId, ...options }) {
   const changed = () => env.onChange?.()
 
   /** Store a sale to send; its idempotency key is made here, before the first attempt. */
-  async function enqueue({ path, body, method = 'POST', label = '' }) {
+  async function enqueue({ path, body, method = 'POST', label = '', business = null, amount = null }) {
     const item = {
       key: env.uuid(),
       method,
       path,
       body,
       label,
+      // Shown on Home as money not sent yet (the server prices the sale; this is the phone's sum).
+      business,
+      amount,
       createdAt: new Date(env.now()).toISOString(),
       attempts: 0,
       retryAt: 0,

@@ -143,7 +143,7 @@ export function createPoller(options = {}) {
       const response = await env.fetch(url, { headers, signal: controller.signal })
       const body = response.status === 200 ? await response.json() : null
       answer = { response, body }
-    } catch (error) {
+    } catch {
       answer = { error: controller.signal.aborted ? 'timeout' : 'network' }
     } finally {
       env.clearTimeout(timeout)

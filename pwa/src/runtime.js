@@ -13,7 +13,16 @@ import { forgetRecent } from './recent.js'
 export function startRuntime(session, { registration = Promise.resolve(null), win = window, doc = document } = {}) {
   const listeners = new Set()
   const changed = () => listeners.forEach((fn) => fn())
-  const outbox = createOutbox({ userId: session.user.id, fetch: api.fetch, onChange: changed })
+  // Every open tab of this user shows the same outbox counts: a change in one is announced to
+  // the others at once (the IndexedDB is shared, its change events are not).
+  const channel =
+    typeof BroadcastChannel === 'function' ? new BroadcastChannel(`tomtin-outbox-${session.user.id}`) : null
+  if (channel) channel.onmessage = changed
+  const outboxChanged = () => {
+    changed()
+    channel?.postMessage('changed')
+  }
+  const outbox = createOutbox({ userId: session.user.id, fetch: api.fetch, onChange: outboxChanged })
   let triggers = null
   const poller = createPoller({
     fetch: api.fetch,
@@ -39,8 +48,14 @@ export function startRuntime(session, { registration = Promise.resolve(null), wi
     },
     changed,
     /** Record a sale: into the outbox first, then try to send it now. */
-    async recordSale({ business, body, label }) {
-      const item = await outbox.enqueue({ path: `/payments/businesses/${business}/sales`, body, label })
+    async recordSale({ business, body, label, amount }) {
+      const item = await outbox.enqueue({
+        path: `/payments/businesses/${business}/sales`,
+        body,
+        label,
+        business,
+        amount,
+      })
       requestBackgroundSync(await registration)
       outbox.flush({ reason: 'enqueue' })
       return item
@@ -50,6 +65,7 @@ export function startRuntime(session, { registration = Promise.resolve(null), wi
       unwire()
       triggers.stop()
       container?.removeEventListener('message', onMessage)
+      channel?.close()
       listeners.clear()
     },
   }

@@ -35,6 +35,16 @@ export async function saveSession(login) {
   return session
 }
 
+/** Change the stored user (e.g. their language) and tell the app. */
+export function updateUser(patch) {
+  const session = loadSession()
+  if (!session) return null
+  const next = { ...session, user: { ...session.user, ...patch } }
+  storage().setItem(KEY, JSON.stringify(next))
+  notify(next)
+  return next
+}
+
 /** Forget the token (logout, or the server said 401). */
 export async function clearSession() {
   storage()?.removeItem(KEY)
@@ -52,11 +62,22 @@ function notify(session) {
   for (const fn of listeners) fn(session)
 }
 
-/** The business the user last looked at, if it is still one of theirs. */
+/**
+ * Where a shop's sales happen first: water refills are the most frequent sale, then the shop
+ * counter, then laundry orders. Used when the user has not picked a business on this phone yet.
+ */
+const COUNTER_ORDER = ['water', 'retail', 'laundry']
+
+/**
+ * The business the user last used on this phone (picked, or sold in), if it is still one of
+ * theirs; else the first one they sell in (COUNTER_ORDER), not the first alphabetically.
+ */
 export function chosenBusiness(user) {
   const code = storage()?.getItem(`tomtin.business.${user.id}`)
   const codes = user.businesses.map((b) => b.code)
-  return codes.includes(code) ? code : (codes[0] ?? null)
+  if (codes.includes(code)) return code
+  const rank = (c) => (COUNTER_ORDER.includes(c) ? COUNTER_ORDER.indexOf(c) : COUNTER_ORDER.length)
+  return [...codes].sort((a, b) => rank(a) - rank(b))[0] ?? null
 }
 
 export function chooseBusiness(user, code) {

@@ -33,7 +33,12 @@ describe('api', () => {
   })
 
   it('turns problem+json into a readable message with field errors', async () => {
-    const { api } = setup(problem(422, { detail: 'The sale has mistakes.', errors: { lines: ['Add at least one item.'], phone_number: ['Use 07XX XXX XXX.'] } }))
+    const { api } = setup(
+      problem(422, {
+        detail: 'The sale has mistakes.',
+        errors: { lines: ['Add at least one item.'], phone_number: ['Use 07XX XXX XXX.'] },
+      }),
+    )
     const error = await api.json('/payments/businesses/water/sales', { method: 'POST', body: {} }).catch((e) => e)
     expect(error).toBeInstanceOf(ApiError)
     expect(error.message).toBe('The sale has mistakes.\nLines: Add at least one item.\nPhone number: Use 07XX XXX XXX.')
@@ -44,7 +49,9 @@ describe('api', () => {
     const { api } = setup(new Response('<html>502</html>', { status: 502, headers: { 'Content-Type': 'text/html' } }))
     const error = await api.json('/x').catch((e) => e)
     expect(error.message).toBe('The server has a problem. Try again soon.')
-    expect(problemMessage(null, 429, '30')).toBe('Too many tries. Wait a little, then try again.\nTry again in 30 seconds.')
+    expect(problemMessage(null, 429, '30')).toBe(
+      'Too many tries. Wait a little, then try again.\nTry again in 30 seconds.',
+    )
   })
 
   it('says "no internet" on a network failure', async () => {
@@ -55,7 +62,10 @@ describe('api', () => {
 
   it('times out a request', async () => {
     vi.useFakeTimers()
-    const fetch = (url, init) => new Promise((resolve, reject) => init.signal.addEventListener('abort', () => reject(new DOMException('x', 'AbortError'))))
+    const fetch = (url, init) =>
+      new Promise((resolve, reject) =>
+        init.signal.addEventListener('abort', () => reject(new DOMException('x', 'AbortError'))),
+      )
     const api = createApi({ fetch, getToken: () => null, timeoutMs: 5000 })
     const pending = api.json('/x').catch((e) => e)
     await vi.advanceTimersByTimeAsync(5000)

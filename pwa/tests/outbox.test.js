@@ -46,7 +46,10 @@ function setup({ answers = [reply(201, {})], locks = undefined, userId = `u${++u
   })
   return { outbox, fetch, sent, clock, timers, userId }
 }
-const sale = (n) => ({ path: '/payments/businesses/water/sales', body: { lines: [{ product_id: n, quantity: '1' }], method: 'cash' } })
+const sale = (n) => ({
+  path: '/payments/businesses/water/sales',
+  body: { lines: [{ product_id: n, quantity: '1' }], method: 'cash' },
+})
 
 describe('outbox', () => {
   it('gives each sale its idempotency key when it is created, before any attempt', async () => {
@@ -112,7 +115,9 @@ describe('outbox', () => {
   })
 
   it('doubles the backoff per attempt and honours Retry-After even on reconnect', async () => {
-    const { outbox, sent, clock } = setup({ answers: [reply(503), reply(503), reply(429, null, { 'Retry-After': '120' })] })
+    const { outbox, sent, clock } = setup({
+      answers: [reply(503), reply(503), reply(429, null, { 'Retry-After': '120' })],
+    })
     await outbox.enqueue(sale(1))
     await outbox.flush({ reason: 'start' })
     clock.now += 1000
@@ -126,7 +131,13 @@ describe('outbox', () => {
   })
 
   it('moves any other 4xx to "needs attention" with the problem, and goes on with the next sale', async () => {
-    const problem = { type: 'about:blank', title: 'Invalid sale', status: 422, detail: 'Product 9 is not sold here', request_id: 'r-1' }
+    const problem = {
+      type: 'about:blank',
+      title: 'Invalid sale',
+      status: 422,
+      detail: 'Product 9 is not sold here',
+      request_id: 'r-1',
+    }
     const { outbox, sent } = setup({ answers: [reply(422, problem), reply(201, {})] })
     const bad = await outbox.enqueue(sale(9))
     await outbox.enqueue(sale(2))

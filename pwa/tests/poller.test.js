@@ -7,7 +7,10 @@ const S = 1000
 const MIN = 60 * S
 
 function ok(body, headers = {}) {
-  return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json', ...headers } })
+  return new Response(JSON.stringify(body), {
+    status: 200,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  })
 }
 function status(code, headers = {}) {
   return new Response(code === 304 ? null : '{}', { status: code, headers })
@@ -164,7 +167,11 @@ describe('poller', () => {
     await tick(10 * S)
     expect(header.times()).toEqual([0, 2 * S, 4 * S, 6 * S, 8 * S, 10 * S]) // 1 s clamped up to 2 s
     await tick(2 * MIN + 30 * S)
-    const gaps = header.times().slice(-3).map((t, i, all) => (i ? t - all[i - 1] : null)).slice(1)
+    const gaps = header
+      .times()
+      .slice(-3)
+      .map((t, i, all) => (i ? t - all[i - 1] : null))
+      .slice(1)
     expect(gaps).toEqual([15 * S, 15 * S]) // bounded: back to normal after ~2 min
 
     const body = setup({ respond: () => ok({ status: 'PENDING', poll_after_ms: 10_000 }) })
@@ -268,7 +275,13 @@ describe('poller', () => {
 
   it('asks only for changes (changed_since = last as_of) and merges them', async () => {
     const first = { items: [{ id: 1, name: 'Refill 20 L', price: '50.00' }], as_of: '2026-11-25T08:00:00+00:00' }
-    const delta = { items: [{ id: 1, name: 'Refill 20 L', price: '60.00' }, { id: 2, name: 'Bottle' }], as_of: '2026-11-25T08:00:15Z' }
+    const delta = {
+      items: [
+        { id: 1, name: 'Refill 20 L', price: '60.00' },
+        { id: 2, name: 'Bottle' },
+      ],
+      as_of: '2026-11-25T08:00:15Z',
+    }
     const { poller, calls } = setup({ respond: (url, init, n) => ok(n === 1 ? first : delta) })
     const handle = poller.service('inventory').watch({ url: '/inventory/businesses/water/products', delta: true })
     await tick(15 * S)
@@ -282,7 +295,10 @@ describe('poller', () => {
     const half = setup({ respond: () => Promise.reject(new TypeError('Failed to fetch')) })
     half.poller.service('reporting').watch({ url: '/r' })
     await tick(10 * MIN)
-    const gaps = half.times().map((t, i, all) => (i ? t - all[i - 1] : 0)).slice(1, 9)
+    const gaps = half
+      .times()
+      .map((t, i, all) => (i ? t - all[i - 1] : 0))
+      .slice(1, 9)
     // random 0.5 × min(120 s, 5 s × 2^n): 2.5, 5, 10, 20, 40, then the cap's half (60 s).
     expect(gaps).toEqual([2.5 * S, 5 * S, 10 * S, 20 * S, 40 * S, 60 * S, 60 * S, 60 * S])
 
@@ -293,7 +309,9 @@ describe('poller', () => {
   })
 
   it('honours Retry-After, even against a manual refresh', async () => {
-    const { poller, times } = setup({ respond: (url, init, n) => (n === 1 ? status(503, { 'Retry-After': '30' }) : ok(today())) })
+    const { poller, times } = setup({
+      respond: (url, init, n) => (n === 1 ? status(503, { 'Retry-After': '30' }) : ok(today())),
+    })
     const handle = poller.service('reporting').watch({ url: '/r' })
     await tick(10 * S)
     handle.refresh()
@@ -389,7 +407,29 @@ describe('poller', () => {
   })
 
   it('merges deltas by id', () => {
-    const merged = mergeById({ items: [{ id: 1, v: 1 }, { id: 2, v: 1 }], as_of: 'a' }, { items: [{ id: 2, v: 2 }, { id: 3, v: 1 }], as_of: 'b' })
-    expect(merged).toEqual({ items: [{ id: 1, v: 1 }, { id: 2, v: 2 }, { id: 3, v: 1 }], as_of: 'b' })
+    const merged = mergeById(
+      {
+        items: [
+          { id: 1, v: 1 },
+          { id: 2, v: 1 },
+        ],
+        as_of: 'a',
+      },
+      {
+        items: [
+          { id: 2, v: 2 },
+          { id: 3, v: 1 },
+        ],
+        as_of: 'b',
+      },
+    )
+    expect(merged).toEqual({
+      items: [
+        { id: 1, v: 1 },
+        { id: 2, v: 2 },
+        { id: 3, v: 1 },
+      ],
+      as_of: 'b',
+    })
   })
 })

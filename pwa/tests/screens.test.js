@@ -1,8 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { setLanguage, t } from '../src/i18n/index.js'
+import { chosenBusiness } from '../src/session.js'
+import { firstShownAt } from '../src/views/mpesa-status.js'
+import { unsentToday } from '../src/views/home.js'
 import { forgetRecent, recentProducts, rememberProducts } from '../src/recent.js'
 import { failureReason } from '../src/mpesa-words.js'
 import { daysBefore } from '../src/views/reports.js'
 import { navItems } from '../src/components/nav.js'
+
+beforeAll(() => setLanguage('en'))
 
 function memoryStorage() {
   const data = new Map()
@@ -70,7 +76,44 @@ describe('screens', () => {
   it('shows laundry only to laundry users and reports only to the owner', () => {
     const staff = { role: 'staff', businesses: [{ code: 'water' }] }
     const owner = { role: 'owner', businesses: [{ code: 'water' }, { code: 'laundry' }] }
-    expect(navItems(staff).map((i) => i.label)).toEqual(['Home', 'Sell', 'Stock'])
-    expect(navItems(owner).map((i) => i.label)).toEqual(['Home', 'Sell', 'Stock', 'Laundry', 'Reports'])
+    expect(navItems(staff).map((i) => t(i.key))).toEqual(['Home', 'Sell', 'Stock'])
+    expect(navItems(owner).map((i) => t(i.key))).toEqual(['Home', 'Sell', 'Stock', 'Laundry', 'Reports'])
+  })
+
+  it('opens the business last used, else the first one the user sells in (not alphabetical)', () => {
+    globalThis.localStorage = memoryStorage()
+    try {
+      const staff = { id: 7, businesses: [{ code: 'laundry' }, { code: 'water' }] }
+      expect(chosenBusiness(staff)).toBe('water')
+      expect(chosenBusiness({ id: 8, businesses: [{ code: 'laundry' }, { code: 'retail' }] })).toBe('retail')
+      localStorage.setItem('tomtin.business.7', 'laundry')
+      expect(chosenBusiness(staff)).toBe('laundry')
+      localStorage.setItem('tomtin.business.7', 'retail') // no longer one of theirs
+      expect(chosenBusiness(staff)).toBe('water')
+    } finally {
+      delete globalThis.localStorage
+    }
+  })
+
+  it('keeps when an M-Pesa status was first shown, so a reload does not restart "check later"', () => {
+    const storage = memoryStorage()
+    expect(firstShownAt(12, 1_000, storage)).toBe(1_000)
+    expect(firstShownAt(12, 50_000, storage)).toBe(1_000)
+    expect(firstShownAt(13, 50_000, storage)).toBe(50_000)
+    storage.setItem('tomtin.mpesa.shown.14', 'garbage')
+    expect(firstShownAt(14, 60_000, storage)).toBe(60_000)
+  })
+
+  it("counts today's unsent cash sales of the business into Money today", () => {
+    const items = [
+      { business: 'water', amount: '50.00', createdAt: '2026-11-24T08:00:00Z' },
+      { business: 'water', amount: '120.50', createdAt: '2026-11-24T20:30:00Z' }, // 23:30 in Nairobi
+      { business: 'water', amount: '10.00', createdAt: '2026-11-23T08:00:00Z' }, // yesterday
+      { business: 'retail', amount: '180.00', createdAt: '2026-11-24T09:00:00Z' },
+      { business: 'water', createdAt: '2026-11-24T09:00:00Z' }, // queued before amounts were kept
+    ]
+    expect(unsentToday(items, 'water', '2026-11-24')).toEqual({ count: 2, amount: '170.50' })
+    expect(unsentToday(items, 'all', '2026-11-24')).toEqual({ count: 3, amount: '350.50' })
+    expect(unsentToday([], 'water', '2026-11-24')).toEqual({ count: 0, amount: '0.00' })
   })
 })

@@ -28,7 +28,9 @@ describe('service worker routes', () => {
     for (const path of ['/api/auth/me', '/api/auth/login']) {
       expect(isLive(req(path), ORIGIN) || isProducts(req(path), ORIGIN) || isStatic(req(path), ORIGIN)).toBe(false)
     }
-    expect(isProducts(req('/api/inventory/businesses/water/products?changed_since=2026-11-25T08:00:00Z'), ORIGIN)).toBe(false)
+    expect(isProducts(req('/api/inventory/businesses/water/products?changed_since=2026-11-25T08:00:00Z'), ORIGIN)).toBe(
+      false,
+    )
     expect(isLive(req('/api/reports/x', 'GET', 'https://evil.example'), ORIGIN)).toBe(false)
   })
 
@@ -41,7 +43,9 @@ describe('service worker routes', () => {
 
   it('stamps stored responses and marks cached answers for the poller', async () => {
     const plugin = markCachedPlugin('fallback', () => 1234)
-    const stored = await plugin.cacheWillUpdate({ response: new Response('{"a":1}', { status: 200, headers: { ETag: '"e"' } }) })
+    const stored = await plugin.cacheWillUpdate({
+      response: new Response('{"a":1}', { status: 200, headers: { ETag: '"e"' } }),
+    })
     expect(stored.headers.get('X-Tomtin-Stored-At')).toBe('1234')
     expect(stored.headers.get('ETag')).toBe('"e"')
     expect(await plugin.cacheWillUpdate({ response: new Response(null, { status: 304 }) })).toBeNull()

@@ -38,7 +38,7 @@ def start_mpesa_sale(page, phone: str) -> None:
 def test_success_turns_paid_within_3_s_of_the_callback(stack, logins, owner_token, page):
     sign_in(page, logins["owner"])
     start_mpesa_sale(page, "0712 345 678")
-    paid = page.get_by_text("✓ PAID")
+    paid = page.locator('main.mpesa[data-state="paid"]')
     callback_at = None
     deadline = time.monotonic() + 15
     while paid.count() == 0:
@@ -49,7 +49,9 @@ def test_success_turns_paid_within_3_s_of_the_callback(stack, logins, owner_toke
     shown_at = time.monotonic()
     assert callback_at is not None, "PAID shown before the simulator delivered its callback"
     assert shown_at - callback_at <= 3.0
-    expect(page.get_by_text("Receipt")).to_be_visible()
+    expect(page.locator(".status-word")).to_have_text("PAID")
+    expect(page.get_by_text("M-Pesa code")).to_be_visible()
+    expect(page.locator(".lead")).to_contain_text("from 0712 345 678")
     [sale] = server_sales(stack, "water", owner_token)
     assert (sale["method"], sale["status"], sale["total"]) == ("mpesa", "paid", "50.00")
 
@@ -57,25 +59,40 @@ def test_success_turns_paid_within_3_s_of_the_callback(stack, logins, owner_toke
 def test_cancelled_shows_the_reason_and_a_resend_never_makes_a_second_sale(stack, logins, owner_token, page):
     sign_in(page, logins["owner"])
     start_mpesa_sale(page, "0712 345 032")
-    expect(page.get_by_text("✗ FAILED")).to_be_visible(timeout=15_000)
+    failed = page.locator('main.mpesa[data-state="failed"]')
+    expect(failed).to_be_visible(timeout=15_000)
+    expect(page.locator(".status-word")).to_have_text("NOT PAID")
     expect(page.get_by_text("The customer cancelled the request.")).to_be_visible()
 
+    # The same number again (shown as the customer says it): cancelled again, still one sale.
+    expect(page.get_by_label("Send the request to this number")).to_have_value("0712 345 032")
     page.get_by_role("button", name="Send the request again").click()
-    expect(page.get_by_text("⏳ Waiting")).to_be_visible()
-    expect(page.get_by_text("✗ FAILED")).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("Waiting", exact=True)).to_be_visible()
+    expect(failed).to_be_visible(timeout=15_000)
     assert len(sim_pushes(stack)) == 2
     sales = server_sales(stack, "water", owner_token)
     assert [(s["method"], s["status"]) for s in sales] == [("mpesa", "failed")]
+
+    # Another number (a relative pays): that push succeeds, and it is still the same one sale.
+    page.get_by_label("Send the request to this number").fill("0712 345 678")
+    page.get_by_role("button", name="Send the request again").click()
+    expect(page.locator('main.mpesa[data-state="paid"]')).to_be_visible(timeout=15_000)
+    assert [p["phone"] for p in sim_pushes(stack)][-1].endswith("712345678")
+    sales = server_sales(stack, "water", owner_token)
+    assert [(s["method"], s["status"]) for s in sales] == [("mpesa", "paid")]
 
 
 def test_no_callback_says_check_later_then_the_sweep_settles_it(stack, logins, page):
     page.clock.install()
     sign_in(page, logins["owner"])
     start_mpesa_sale(page, "0712 345 900")
-    expect(page.get_by_text("⏳ Waiting")).to_be_visible()
-    page.clock.fast_forward(61_000)  # the customer has stopped looking at the prompt
-    expect(page.get_by_text("🕓 Check later")).to_be_visible()
+    expect(page.get_by_text("Waiting", exact=True)).to_be_visible()
+    page.clock.fast_forward(30_000)
+    page.reload()  # the wait is kept across a reload: 31 s more is past the 60 s
+    expect(page.get_by_text("Waiting", exact=True)).to_be_visible()
+    page.clock.fast_forward(31_000)  # the customer has stopped looking at the prompt
+    expect(page.get_by_text("Check later", exact=True)).to_be_visible()
     expect(page.get_by_text("Do not ask the customer to pay again.")).to_be_visible()
     # No callback ever comes: the reconciliation sweep's STK query settles it.
-    expect(page.get_by_text("✓ PAID")).to_be_visible(timeout=30_000)
+    expect(page.locator('main.mpesa[data-state="paid"]')).to_be_visible(timeout=30_000)
     assert [p["deliveries"] for p in sim_pushes(stack)] == [[]]

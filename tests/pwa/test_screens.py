@@ -33,22 +33,36 @@ def stock_card(page, name):
 
 def test_stock_shows_low_items_and_the_owner_receives_and_adjusts(stack, shop, logins, page):
     sign_in(page, logins["owner"])
-    pick_business(page, "Retail")
+    pick_business(page, "Shop")
     nav(page, "Stock")
-    expect(page.get_by_role("status").filter(has_text="Low: Milk 500 ml")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Running low: Milk 500 ml")).to_be_visible()
 
     sugar = stock_card(page, "Sugar 1 kg")
-    sugar.get_by_role("button", name="Receive").click()
-    sugar.get_by_label("How many piece came in?").fill("5")
+    sugar.get_by_role("button", name="Stock came in").click()
+    sugar.get_by_label("How many came in? (pieces)").fill("5")
     sugar.get_by_role("button", name="Save").click()
-    expect(sugar.locator(".figure")).to_have_text("45 piece")
+    expect(sugar.locator(".figure")).to_have_text("45 pieces")
 
     milk = stock_card(page, "Milk 500 ml")
-    milk.get_by_role("button", name="Adjust").click()
-    milk.get_by_label("Change").fill("-1")
-    milk.get_by_label("Reason").fill("Broken packet")
+    milk.get_by_role("button", name="Correct the count").click()
+    milk.get_by_label("Add or remove how many?").fill("-1")
+    milk.get_by_label("Why?").fill("Broken packet")
     milk.get_by_role("button", name="Save").click()
-    expect(milk.locator(".figure")).to_have_text("5 piece")
+    expect(milk.locator(".figure")).to_have_text("5 pieces")
+
+
+def test_low_stock_on_home_opens_what_is_low_across_businesses(stack, shop, logins, page):
+    sign_in(page, logins["owner"])
+    pick_business(page, "All")
+    link = page.get_by_role("link", name="See what is low")
+    box = link.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 200  # a thumb-sized target, not a word
+    link.click()
+    expect(page.get_by_role("heading", name="Running low", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Shop")).to_be_visible()
+    expect(stock_card(page, "Milk 500 ml")).to_be_visible()
+    expect(stock_card(page, "Sugar 1 kg")).to_have_count(0)  # not low
+    expect(stock_card(page, "Refill 20 litres")).to_have_count(0)
 
 
 def test_laundry_board_advances_an_order_with_one_tap(stack, shop, logins, owner_token, page):
@@ -56,9 +70,9 @@ def test_laundry_board_advances_an_order_with_one_tap(stack, shop, logins, owner
     sign_in(page, logins["staff"])
     nav(page, "Laundry")
     received = page.locator('[data-status="received"]')
-    expect(received).to_contain_text(f"#{sale['reference']}")
-    received.get_by_role("button", name="→ Washing").click()
-    expect(page.locator('[data-status="washing"]')).to_contain_text(f"#{sale['reference']}")
+    expect(received).to_contain_text(f"Order {sale['reference']}")
+    received.get_by_role("button", name="Washing").click()
+    expect(page.locator('[data-status="washing"]')).to_contain_text(f"Order {sale['reference']}")
     answer = requests.get(
         f"{stack.url}/api/payments/sales/{sale['id']}",
         headers={"Authorization": f"Bearer {owner_token}"},
@@ -71,10 +85,12 @@ def test_reports_show_a_chart_and_a_table_and_download_csv(stack, shop, logins, 
     record_cash_sale(stack, owner_token, "water", shop["REFILL-20L"], "2")
     sign_in(page, logins["owner"])
     nav(page, "Reports")
-    expect(page.locator("table")).to_contain_text("KES 100.00")
+    row = page.locator(".report-row").last
+    expect(row).to_contain_text("Money in")
+    expect(row).to_contain_text("KES 100.00")
     expect(page.get_by_role("figure", name="Money by day")).to_contain_text("KES 100.00")
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download CSV").click()
+        page.get_by_role("button", name="Download for Excel").click()
     text = Path(download.value.path()).read_text()
     assert text.splitlines()[0].startswith("day,revenue")
     assert "100.00" in text

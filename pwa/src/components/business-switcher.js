@@ -1,11 +1,11 @@
 import { html } from '../html.js'
-
-export const BUSINESS_ICONS = { water: '💧', laundry: '🧺', retail: '🛒' }
+import { t } from '../i18n/index.js'
+import { BUSINESS_ICONS, Icon } from './icon.js'
 
 /** Big buttons, one per business; the chosen one is highlighted. */
 export function BusinessSwitcher({ businesses, value, onChange }) {
   return html`
-    <nav class="switcher" aria-label="Business">
+    <nav class="switcher" aria-label=${t('nav.business')}>
       ${businesses.map(
         (b) => html`
           <button
@@ -14,11 +14,16 @@ export function BusinessSwitcher({ businesses, value, onChange }) {
             aria-pressed=${b.code === value ? 'true' : 'false'}
             onClick=${() => onChange(b.code)}
           >
-            <span class="switch-icon" aria-hidden="true">${BUSINESS_ICONS[b.code] ?? '🏪'}</span>
-            <span>${b.name}</span>
+            <${Icon} name=${BUSINESS_ICONS[b.code] ?? 'store'} size=${28} />
+            <span>${businessName(b)}</span>
           </button>
         `,
       )}
     </nav>
   `
+}
+
+/** A business's name in the user's language (the server's name for one the app does not know). */
+export function businessName(business) {
+  return t(`business.${business.code}`) || business.name
 }

@@ -1,28 +1,15 @@
 import { html } from '../html.js'
-import { Freshness } from './freshness.js'
+import { Icon } from './icon.js'
 
-const PROBLEM_WORDS = {
-  network: 'No connection. Showing the last numbers.',
-  timeout: 'The connection is slow. Trying again.',
-  http: 'The server has a problem. Trying again.',
-}
-
-/** One big figure with its freshness and a refresh button. */
-export function FigureCard({ icon, title, value, detail, resource }) {
-  const { loading, error, freshAt, refresh } = resource
-  const shown = value ?? (error ? '—' : '…')
+/** One big figure. Freshness and Refresh are the screen's (DataFoot), not each card's. */
+export function FigureCard({ icon, title, value, detail, resource, children }) {
+  const shown = value ?? (resource?.error ? '—' : '…')
   return html`
-    <section class="card" aria-busy=${loading ? 'true' : 'false'}>
-      <h2 class="card-title"><span aria-hidden="true">${icon}</span> ${title}</h2>
+    <section class="card" aria-busy=${resource?.loading ? 'true' : 'false'}>
+      <h2 class="card-title"><${Icon} name=${icon} /> ${title}</h2>
       <p class="figure">${shown}</p>
       ${detail && html`<p class="figure-detail">${detail}</p>`}
-      ${error && html`<p class="problem" role="status">${PROBLEM_WORDS[error.kind] ?? PROBLEM_WORDS.http}</p>`}
-      <div class="card-foot">
-        <${Freshness} freshAt=${freshAt} error=${error} />
-        <button class="button secondary" type="button" onClick=${refresh} disabled=${loading}>
-          <span aria-hidden="true">↻</span> ${loading ? 'Updating…' : 'Refresh'}
-        </button>
-      </div>
+      ${children}
     </section>
   `
 }

@@ -1,22 +1,24 @@
 import { html } from '../html.js'
+import { t } from '../i18n/index.js'
 import { navigate } from '../router.js'
+import { Icon } from './icon.js'
 
 /** The screens a user can reach, by role and business. */
 export function navItems(user) {
   const codes = user.businesses.map((b) => b.code)
   return [
-    { path: '/', icon: '🏠', label: 'Home' },
-    { path: '/sell', icon: '➕', label: 'Sell' },
-    { path: '/stock', icon: '📦', label: 'Stock' },
-    codes.includes('laundry') && { path: '/laundry', icon: '🧺', label: 'Laundry' },
-    user.role === 'owner' && { path: '/reports', icon: '📊', label: 'Reports' },
+    { path: '/', icon: 'home', key: 'nav.home' },
+    { path: '/sell', icon: 'plus', key: 'nav.sell' },
+    { path: '/stock', icon: 'box', key: 'nav.stock' },
+    codes.includes('laundry') && { path: '/laundry', icon: 'basket', key: 'nav.laundry' },
+    user.role === 'owner' && { path: '/reports', icon: 'chart', key: 'nav.reports' },
   ].filter(Boolean)
 }
 
 /** Bottom navigation: big buttons, the current screen marked. */
 export function Nav({ user, route }) {
   return html`
-    <nav class="bottom-nav" aria-label="Screens">
+    <nav class="bottom-nav" aria-label=${t('nav.screens')}>
       ${navItems(user).map(
         (item) => html`
           <button
@@ -25,8 +27,8 @@ export function Nav({ user, route }) {
             aria-current=${route === item.path ? 'page' : undefined}
             onClick=${() => navigate(item.path)}
           >
-            <span aria-hidden="true">${item.icon}</span>
-            <span>${item.label}</span>
+            <${Icon} name=${item.icon} />
+            <span class="nav-label">${t(item.key)}</span>
           </button>
         `,
       )}

@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'preact/hooks'
 import { html } from '../html.js'
-import { problemMessage } from '../api.js'
+import { problemText } from '../error-words.js'
+import { formatMoment } from '../format.js'
+import { t } from '../i18n/index.js'
 import { navigate } from '../router.js'
+import { Icon } from '../components/icon.js'
 
 /** Sales the server refused: what it said, and what the user can do about it. */
 export function Attention({ runtime }) {
@@ -24,30 +27,32 @@ export function Attention({ runtime }) {
   }
 
   return html`
-    <main class="attention">
-      <button class="button quiet" type="button" onClick=${() => navigate('/')}>← Back</button>
-      <h1>Sales that need attention</h1>
-      <p>The server did not accept these sales. Read the reason, then try again or ask the owner.</p>
-      ${items?.length === 0 && html`<p class="banner">Nothing needs attention.</p>`}
+    <main class="screen attention">
+      <button class="button quiet" type="button" onClick=${() => navigate('/')}><${Icon} name="back" /> ${t('common.back')}</button>
+      <h1>${t('attention.title')}</h1>
+      <p>${t('attention.intro')}</p>
+      ${items?.length === 0 && html`<p class="banner">${t('attention.none')}</p>`}
       ${items?.map(
         (item) => html`
           <section class="card" key=${item.key}>
-            <h2 class="card-title">${item.label || 'Sale'}</h2>
-            <p>${new Date(item.createdAt).toLocaleString()}</p>
-            <p class="problem">${problemMessage(item.problem, item.status)}</p>
-            ${item.problem?.request_id && html`<p class="fine-print">Ref: ${item.problem.request_id}</p>`}
-            ${confirming === item.key
-              ? html`<p>Delete this sale? It will not be recorded.</p>
+            <h2 class="card-title">${item.label || t('attention.sale')}</h2>
+            <p>${formatMoment(item.createdAt)}</p>
+            <p class="problem">${problemText(item.problem, item.status)}</p>
+            ${item.problem?.request_id && html`<p class="fine-print">${t('attention.ref', { ref: item.problem.request_id })}</p>`}
+            ${
+              confirming === item.key
+                ? html`<p>${t('attention.delete_question')}</p>
                   <div class="row">
-                    <button class="button danger" type="button" onClick=${() => discard(item.key)}>Yes, delete</button>
-                    <button class="button secondary" type="button" onClick=${() => setConfirming(null)}>No</button>
+                    <button class="button danger" type="button" onClick=${() => discard(item.key)}>${t('attention.delete_yes')}</button>
+                    <button class="button secondary" type="button" onClick=${() => setConfirming(null)}>${t('common.no')}</button>
                   </div>`
-              : html`<div class="row">
-                  <button class="button primary" type="button" onClick=${() => retry(item.key)}>Try again</button>
+                : html`<div class="row">
+                  <button class="button primary" type="button" onClick=${() => retry(item.key)}>${t('attention.retry')}</button>
                   <button class="button secondary" type="button" onClick=${() => setConfirming(item.key)}>
-                    Delete
+                    ${t('attention.delete')}
                   </button>
-                </div>`}
+                </div>`
+            }
           </section>
         `,
       )}

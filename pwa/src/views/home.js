@@ -1,17 +1,19 @@
 import { useEffect, useState } from 'preact/hooks'
 import { html } from '../html.js'
-import { useResource } from '../hooks.js'
+import { useResource, useWaitingSales } from '../hooks.js'
 import { chooseBusiness, chosenBusiness } from '../session.js'
-import { formatMoney } from '../format.js'
+import { businessDay, formatDay, formatMoney, sumMoney } from '../format.js'
+import { t } from '../i18n/index.js'
 import { api } from '../api.js'
 import { navigate } from '../router.js'
 import { BarChart } from '../components/bar-chart.js'
 import { BusinessSwitcher } from '../components/business-switcher.js'
+import { DataFoot } from '../components/data-foot.js'
 import { FigureCard } from '../components/figure-card.js'
+import { Icon } from '../components/icon.js'
 import { daysBefore } from './reports.js'
 
-const ALL = { code: 'all', name: 'All' }
-const ORDER_WORDS = { received: 'received', washing: 'washing', drying: 'drying', ready: 'ready' }
+export const ORDER_STATES = ['received', 'washing', 'drying', 'ready']
 
 /** Today for the chosen business (or all of them): money, payments, stock, laundry, a week's chart. */
 export function Home({ session, runtime }) {
@@ -23,9 +25,10 @@ export function Home({ session, runtime }) {
   // screen costs one conditional request per 15 s. The chart's closed days never change; they
   // are fetched once, and today's bar comes from the polled figures.
   const today = useResource(poller, 'reporting', business && `/reports/businesses/${business}/today`)
-  const day = today.data?.business_day
-  const week = useClosedDays(user.role === 'owner' && day ? business : null, day)
-  const t = today.data
+  const day = today.data?.business_day ?? businessDay(new Date().toISOString())
+  const week = useClosedDays(user.role === 'owner' && today.data ? business : null, day)
+  const unsent = unsentToday(useWaitingSales(runtime), business, day)
+  const data = today.data
 
   function pick(code) {
     if (code !== 'all') chooseBusiness(user, code)
@@ -33,52 +36,94 @@ export function Home({ session, runtime }) {
     setBusiness(code)
   }
 
-  const choices = user.businesses.length > 1 ? [...user.businesses, ALL] : user.businesses
+  const choices = user.businesses.length > 1 ? [...user.businesses, { code: 'all', name: 'All' }] : user.businesses
+  const revenue = data && sumMoney([data.revenue, unsent.amount])
+  const cash = data && sumMoney([data.cash, unsent.amount])
 
   return html`
     <main class="screen home">
       <${BusinessSwitcher} businesses=${choices} value=${business} onChange=${pick} />
-      <button class="button primary sell" type="button" onClick=${() => navigate('/sell')}>➕ Record a sale</button>
+      <button class="button primary sell" type="button" onClick=${() => navigate('/sell')}>
+        <${Icon} name="plus" /> ${t('home.record_sale')}
+      </button>
+      <${DataFoot} resources=${[today]} />
+      <${FigureCard} icon="coins" title=${t('home.money_today')} value=${revenue && formatMoney(revenue)} resource=${today}>
+        ${
+          data &&
+          html`<p class="figure-detail money-split">
+          <span>${t('home.cash')} ${formatMoney(cash)}</span>
+          <span>${t('home.mpesa')} ${formatMoney(data.mpesa)}</span>
+        </p>`
+        }
+        ${
+          unsent.count > 0 &&
+          html`<p class="not-sent" data-testid="not-sent">
+          <${Icon} name="clock" size=${20} /> ${t('home.not_sent', { count: unsent.count, amount: formatMoney(unsent.amount) })}
+        </p>`
+        }
+      <//>
       <${FigureCard}
-        icon="💰"
-        title="Money today"
-        value=${t ? formatMoney(t.revenue) : null}
-        detail=${t && `Cash ${formatMoney(t.cash)} · M-Pesa ${formatMoney(t.mpesa)}`}
+        icon="receipt"
+        title=${t('home.sales_today')}
+        value=${data ? String(data.sales_count + unsent.count) : null}
         resource=${today}
       />
-      <${FigureCard} icon="🧾" title="Sales today" value=${t?.sales_count ?? null} resource=${today} />
-      ${t?.pending_mpesa != null &&
-      html`<${FigureCard}
-        icon="📱"
-        title="M-Pesa waiting"
-        value=${t.pending_mpesa}
-        detail=${t.needs_review_mpesa ? `${t.needs_review_mpesa} to check` : 'None to check'}
+      ${
+        data?.pending_mpesa != null &&
+        html`<${FigureCard}
+        icon="phone"
+        title=${t('home.mpesa_waiting')}
+        value=${data.pending_mpesa}
+        detail=${data.needs_review_mpesa ? t('home.mpesa_to_check', { count: data.needs_review_mpesa }) : t('home.mpesa_none_to_check')}
         resource=${today}
-      />`}
-      ${t?.low_stock_count != null &&
-      html`<${FigureCard} icon="📦" title="Low stock" value=${t.low_stock_count} resource=${today}
-        detail=${t.low_stock_count ? html`<a href="#/stock">See stock</a>` : 'All stocked'} />`}
-      ${t?.laundry_orders && (business === 'laundry' || business === 'all') &&
-      html`<${FigureCard}
-        icon="🧺"
-        title="Laundry orders"
-        value=${Object.entries(t.laundry_orders).filter(([s]) => ORDER_WORDS[s]).reduce((n, [, c]) => n + c, 0)}
-        detail=${Object.entries(ORDER_WORDS).map(([s, w]) => `${t.laundry_orders[s] ?? 0} ${w}`).join(' · ')}
+      />`
+      }
+      ${
+        data?.low_stock_count != null &&
+        html`<${FigureCard} icon="box" title=${t('home.low_stock')} value=${data.low_stock_count} resource=${today}
+        detail=${data.low_stock_count ? null : t('home.all_stocked')}>
+        ${
+          data.low_stock_count > 0 &&
+          html`<a class="button secondary link-button" href="#/stock/low">${t('home.see_low_stock')} <${Icon} name="next" /></a>`
+        }
+      <//>`
+      }
+      ${
+        data?.laundry_orders &&
+        (business === 'laundry' || business === 'all') &&
+        html`<${FigureCard}
+        icon="basket"
+        title=${t('home.laundry_orders')}
+        value=${ORDER_STATES.reduce((n, s) => n + (data.laundry_orders[s] ?? 0), 0)}
+        detail=${ORDER_STATES.map((s) => t(`laundry.count.${s}`, { count: data.laundry_orders[s] ?? 0 })).join(' · ')}
         resource=${today}
-      />`}
-      ${week && t &&
-      html`<section class="card">
+      />`
+      }
+      ${
+        week &&
+        data &&
+        html`<section class="card">
         <${BarChart}
-          title="Money, last 7 days"
-          bars=${[...week, { day, revenue: t.revenue }].map((r) => ({
-            label: String(r.day).slice(5),
+          title=${t('home.week_chart')}
+          bars=${[...week, { day, revenue: data.revenue }].map((r) => ({
+            label: formatDay(r.day),
             value: Number(r.revenue),
             text: formatMoney(r.revenue),
           }))}
         />
-      </section>`}
+      </section>`
+      }
     </main>
   `
+}
+
+/** Today's sales still on this phone for `business` ("all": every business): count and money. */
+export function unsentToday(items, business, day) {
+  const mine = items.filter(
+    (item) =>
+      item.amount != null && (business === 'all' || item.business === business) && businessDay(item.createdAt) === day,
+  )
+  return { count: mine.length, amount: sumMoney(mine.map((item) => item.amount)) }
 }
 
 /** Revenue rows of the six closed days before `day` (fetched once per business and day). */

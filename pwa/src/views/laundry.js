@@ -3,10 +3,12 @@ import { html } from '../html.js'
 import { api } from '../api.js'
 import { useResource } from '../hooks.js'
 import { formatMoney } from '../format.js'
+import { errorText } from '../error-words.js'
+import { t } from '../i18n/index.js'
 import { DataFoot } from '../components/data-foot.js'
+import { Icon } from '../components/icon.js'
 
 export const ORDER_FLOW = ['received', 'washing', 'drying', 'ready', 'collected']
-const WORDS = { received: 'Received', washing: 'Washing', drying: 'Drying', ready: 'Ready', collected: 'Collected' }
 
 /** Laundry orders by status; one tap moves an order to its next status. */
 export function Laundry({ runtime }) {
@@ -23,7 +25,7 @@ export function Laundry({ runtime }) {
       await api.json(`/payments/sales/${order.id}/order-status`, { method: 'POST', body: { status: next } })
       sales.refresh()
     } catch (e) {
-      setError(e.message)
+      setError(errorText(e))
     } finally {
       setBusy(null)
     }
@@ -31,7 +33,7 @@ export function Laundry({ runtime }) {
 
   return html`
     <main class="screen laundry">
-      <h1>Laundry orders</h1>
+      <h1>${t('laundry.title')}</h1>
       <${DataFoot} resources=${[sales]} />
       ${error && html`<p class="problem" role="alert">${error}</p>`}
       ${ORDER_FLOW.slice(0, -1).map((status) => {
@@ -39,13 +41,16 @@ export function Laundry({ runtime }) {
         const next = ORDER_FLOW[ORDER_FLOW.indexOf(status) + 1]
         return html`
           <section class="card column" key=${status} data-status=${status}>
-            <h2 class="card-title">${WORDS[status]} (${here.length})</h2>
+            <h2 class="card-title">${t(`laundry.status.${status}`)} (${here.length})</h2>
             ${here.map(
               (o) => html`
                 <div class="order" key=${o.id}>
-                  <span>#${o.reference ?? o.id} · ${formatMoney(o.total)}${o.status !== 'paid' ? ` · ${o.status}` : ''}</span>
+                  <span>
+                    ${t('laundry.order', { ref: o.reference ?? o.id })} · <span class="nowrap">${formatMoney(o.total)}</span>
+                    ${o.status !== 'paid' && html` · ${t(`payment_status.${o.status}`) || o.status}`}
+                  </span>
                   <button class="button secondary" type="button" disabled=${busy === o.id} onClick=${() => advance(o)}>
-                    → ${WORDS[next]}
+                    <${Icon} name="next" size=${20} /> ${t(`laundry.status.${next}`)}
                   </button>
                 </div>
               `,

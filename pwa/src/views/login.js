@@ -1,14 +1,23 @@
 import { useState } from 'preact/hooks'
 import { html } from '../html.js'
 import { api } from '../api.js'
+import { errorText } from '../error-words.js'
+import { language, setLanguage, t } from '../i18n/index.js'
+import { changeLanguage } from '../language.js'
 import { saveSession } from '../session.js'
+import { LanguageSwitch } from '../components/language-switch.js'
 
-/** Username + password → POST /api/auth/login; the app switches to Home when the session is saved. */
+/**
+ * Username + password → POST /api/auth/login; the app switches to Home when the session is
+ * saved. A language picked here wins over the one stored with the user (it is stored for them);
+ * otherwise the app switches to the user's stored language.
+ */
 export function Login() {
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [error, setError] = useState(null)
   const [busy, setBusy] = useState(false)
+  const [picked, setPicked] = useState(false)
 
   async function submit(event) {
     event.preventDefault()
@@ -20,19 +29,28 @@ export function Login() {
         auth: false,
         body: { username: username.trim(), password },
       })
+      const chosen = language()
       await saveSession(login)
+      if (picked && login.user.language !== chosen) await changeLanguage(chosen)
+      else await setLanguage(login.user.language)
     } catch (e) {
-      setError(e.status === 401 ? 'Wrong username or password.' : e.message)
+      setError(e.status === 401 ? t('login.wrong') : errorText(e))
       setBusy(false)
     }
   }
 
+  function pick(code) {
+    setPicked(true)
+    setLanguage(code)
+  }
+
   return html`
     <main class="login">
+      <div class="login-top"><${LanguageSwitch} onChange=${pick} className="button secondary" /></div>
       <h1 class="brand big">tomtin</h1>
-      <p class="lead">Water · Laundry · Shop</p>
+      <p class="lead">${t('login.lead')}</p>
       <form onSubmit=${submit} novalidate>
-        <label for="username">Username</label>
+        <label for="username">${t('login.username')}</label>
         <input
           id="username"
           name="username"
@@ -43,7 +61,7 @@ export function Login() {
           value=${username}
           onInput=${(e) => setUsername(e.currentTarget.value)}
         />
-        <label for="password">Password</label>
+        <label for="password">${t('login.password')}</label>
         <input
           id="password"
           name="password"
@@ -55,7 +73,7 @@ export function Login() {
         />
         ${error && html`<p class="problem" role="alert">${error}</p>`}
         <button class="button primary" type="submit" disabled=${busy || !username || !password}>
-          ${busy ? 'Logging in…' : 'Log in'}
+          ${busy ? t('login.busy') : t('login.submit')}
         </button>
       </form>
     </main>

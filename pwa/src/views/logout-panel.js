@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { html } from '../html.js'
+import { t } from '../i18n/index.js'
 import { logout } from '../runtime.js'
 
 /** Confirm logging out; warns when sales are still waiting (they are kept, never deleted). */
@@ -17,17 +18,13 @@ export function LogoutPanel({ session, runtime, onCancel }) {
 
   return html`
     <div class="panel" role="alertdialog" aria-labelledby="logout-title">
-      <h2 id="logout-title">Log out?</h2>
-      ${unsent > 0 &&
-      html`<p class="problem">
-        ${unsent} ${unsent === 1 ? 'sale is' : 'sales are'} not sent yet. They stay on this phone and are sent
-        when you log in again.
-      </p>`}
+      <h2 id="logout-title">${t('logout.question')}</h2>
+      ${unsent > 0 && html`<p class="problem">${t('logout.unsent', { count: unsent })}</p>`}
       <div class="row">
         <button class="button primary" type="button" onClick=${leave} disabled=${busy || unsent == null}>
-          ${busy ? 'Logging out…' : 'Yes, log out'}
+          ${busy ? t('logout.busy') : t('logout.yes')}
         </button>
-        <button class="button secondary" type="button" onClick=${onCancel} disabled=${busy}>No, stay</button>
+        <button class="button secondary" type="button" onClick=${onCancel} disabled=${busy}>${t('logout.stay')}</button>
       </div>
     </div>
   `

@@ -1,38 +1,56 @@
 import { useState } from 'preact/hooks'
 import { html } from '../html.js'
 import { useNow, useResource } from '../hooks.js'
-import { formatMoney } from '../format.js'
+import { formatMoney, formatPhone, normalisePhone } from '../format.js'
+import { errorText, plainError } from '../error-words.js'
+import { t } from '../i18n/index.js'
 import { failureReason } from '../mpesa-words.js'
 import { navigate } from '../router.js'
-import { Freshness } from '../components/freshness.js'
+import { DataFoot } from '../components/data-foot.js'
+import { Icon } from '../components/icon.js'
 import { requestPush } from './sale.js'
 
 /** After this long without an answer the customer has stopped looking at the prompt. */
 export const CHECK_LATER_MS = 60_000
 
 /**
+ * When this phone first showed payment `id`: kept in localStorage, so a reload does not restart
+ * the wait before "Check later".
+ */
+export function firstShownAt(id, now = Date.now(), storage = globalThis.localStorage) {
+  const key = `tomtin.mpesa.shown.${id}`
+  const kept = Number(storage?.getItem(key))
+  if (Number.isFinite(kept) && kept > 0 && kept <= now) return kept
+  storage?.setItem(key, String(now))
+  return now
+}
+
+/**
  * The live status of one M-Pesa payment. The server asks for fast polling (2–3 s) while it is
  * pending. PAID, FAILED with the reason, or "check later" when no answer came in time (the
  * server keeps checking with M-Pesa and the sale turns paid or failed on its own). Sending the
- * request again is offered only after a failure, and the server allows one active request per
- * sale, so a customer is never asked to pay twice.
+ * request again is offered only after a failure, to the same or another number, and the server
+ * allows one active request per sale, so a customer is never asked to pay twice.
  */
 export function MpesaStatus({ runtime, param }) {
   const payment = useResource(runtime.poller, 'payments', param && `/payments/mpesa/${param}`, { fresh: true })
-  const [openedAt] = useState(Date.now)
+  const [openedAt] = useState(() => firstShownAt(param))
   const now = useNow(1000)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState(null)
+  const [phone, setPhone] = useState(null)
   const p = payment.data
 
   async function resend() {
     setBusy(true)
     setError(null)
     try {
-      const next = await requestPush(p.sale_id, p.phone)
+      const number = normalisePhone(phone ?? p.phone)
+      if (!number) throw plainError(t('sale.phone_wrong'))
+      const next = await requestPush(p.sale_id, number)
       navigate(`/mpesa/${next.id}`)
     } catch (e) {
-      setError(e.message)
+      setError(errorText(e))
     } finally {
       setBusy(false)
     }
@@ -41,45 +59,54 @@ export function MpesaStatus({ runtime, param }) {
   const state = !p ? 'loading' : stateOf(p, now - openedAt)
   return html`
     <main class="screen mpesa" data-state=${state}>
-      <h1>M-Pesa payment</h1>
-      ${p && html`<p class="lead">${formatMoney(p.amount)} from ${p.phone ?? 'the customer'}</p>`}
-      ${state === 'loading' && html`<p class="status-box">Loading…</p>`}
-      ${state === 'pending' &&
-      html`<div class="status-box pending" role="status">
-        <p class="status-word">⏳ Waiting</p>
-        <p>Ask the customer to enter their M-Pesa PIN on their phone.</p>
-      </div>`}
-      ${state === 'paid' &&
-      html`<div class="status-box paid" role="status">
-        <p class="status-word">✓ PAID</p>
-        ${p.receipt && html`<p>Receipt ${p.receipt}</p>`}
-      </div>`}
-      ${state === 'failed' &&
-      html`<div class="status-box failed" role="status">
-        <p class="status-word">✗ FAILED</p>
+      <h1>${t('mpesa.title')}</h1>
+      ${
+        p &&
+        html`<p class="lead">
+        ${p.phone ? t('mpesa.amount_from', { amount: formatMoney(p.amount), phone: formatPhone(p.phone) }) : formatMoney(p.amount)}
+      </p>`
+      }
+      ${state === 'loading' && html`<p class="status-box">${t('common.loading')}</p>`}
+      ${
+        state === 'pending' &&
+        html`<div class="status-box pending" role="status">
+        <p class="status-word"><${Icon} name="clock" size=${32} /> ${t('mpesa.waiting')}</p>
+        <p>${t('mpesa.ask_pin')}</p>
+      </div>`
+      }
+      ${
+        state === 'paid' &&
+        html`<div class="status-box paid" role="status">
+        <p class="status-word"><${Icon} name="check" size=${32} /> ${t('mpesa.paid')}</p>
+        ${p.receipt && html`<p>${t('mpesa.receipt', { receipt: p.receipt })}</p>`}
+      </div>`
+      }
+      ${
+        state === 'failed' &&
+        html`<div class="status-box failed" role="status">
+        <p class="status-word"><${Icon} name="cross" size=${32} /> ${t('mpesa.failed')}</p>
         <p class="reason">${failureReason(p)}</p>
+        <label for="resend-phone">${t('mpesa.resend_phone')}</label>
+        <input id="resend-phone" type="tel" inputmode="tel" autocomplete="off"
+          value=${phone ?? formatPhone(p.phone ?? '')} onInput=${(e) => setPhone(e.currentTarget.value)} />
         <button class="button primary" type="button" disabled=${busy} onClick=${resend}>
-          ${busy ? 'Sending…' : 'Send the request again'}
+          ${busy ? t('mpesa.sending') : t('mpesa.resend')}
         </button>
-      </div>`}
-      ${state === 'later' &&
-      html`<div class="status-box later" role="status">
-        <p class="status-word">🕓 Check later</p>
-        <p>
-          ${p.status === 'needs_review'
-            ? 'M-Pesa did not give a clear answer. The owner will check this payment.'
-            : 'No answer from M-Pesa yet. It is being checked automatically and will show as paid or failed.'}
-          Do not ask the customer to pay again.
-        </p>
-      </div>`}
+      </div>`
+      }
+      ${
+        state === 'later' &&
+        html`<div class="status-box later" role="status">
+        <p class="status-word"><${Icon} name="clock" size=${32} /> ${t('mpesa.later')}</p>
+        <p>${p.status === 'needs_review' ? t('mpesa.later_review') : t('mpesa.later_checking')}</p>
+        <p>${t('mpesa.do_not_ask_again')}</p>
+      </div>`
+      }
       ${error && html`<p class="problem" role="alert">${error}</p>`}
-      <div class="card-foot">
-        <${Freshness} freshAt=${payment.freshAt} error=${payment.error} />
-        <button class="button small" type="button" onClick=${payment.refresh}>↻ Refresh</button>
-      </div>
+      <${DataFoot} resources=${[payment]} />
       <div class="row">
-        <button class="button secondary" type="button" onClick=${() => navigate('/sell')}>New sale</button>
-        <button class="button secondary" type="button" onClick=${() => navigate('/')}>Home</button>
+        <button class="button secondary" type="button" onClick=${() => navigate('/sell')}>${t('mpesa.new_sale')}</button>
+        <button class="button secondary" type="button" onClick=${() => navigate('/')}>${t('nav.home')}</button>
       </div>
     </main>
   `

@@ -2,22 +2,51 @@ import { useState } from 'preact/hooks'
 import { html } from '../html.js'
 import { api } from '../api.js'
 import { useResource } from '../hooks.js'
-import { businessDay, formatMoney, formatQuantity } from '../format.js'
+import { businessDay, formatDay, formatMoney, formatNumber, formatQuantity } from '../format.js'
+import { errorText, plainError } from '../error-words.js'
+import { t } from '../i18n/index.js'
+import { businessName } from '../components/business-switcher.js'
 import { BarChart } from '../components/bar-chart.js'
 import { DataFoot } from '../components/data-foot.js'
+import { Icon } from '../components/icon.js'
 
-const KINDS = {
-  revenue: 'Money by day',
-  methods: 'Cash and M-Pesa',
-  'top-products': 'Best sellers',
-  products: 'Products',
-  stock: 'Stock movements',
-  mpesa: 'M-Pesa check',
+export const KINDS = ['revenue', 'methods', 'top-products', 'products', 'stock', 'mpesa']
+
+/**
+ * The columns each report shows, in reading order (the JSON has them alphabetically). The row
+ * title (day, method or product name) comes first; ids are left out.
+ */
+export const COLUMNS = {
+  revenue: ['day', 'revenue', 'cash', 'mpesa', 'sales_count'],
+  methods: ['method', 'amount', 'share_percent', 'sales_count'],
+  'top-products': ['name', 'revenue', 'quantity', 'lines', 'business'],
+  products: ['name', 'revenue', 'quantity', 'lines', 'business'],
+  stock: ['name', 'net', 'receive', 'sale', 'adjust', 'return', 'write_off', 'business'],
+  mpesa: [
+    'day',
+    'mpesa_sales',
+    'receipts_amount',
+    'difference',
+    'mpesa_sales_count',
+    'receipts_count',
+    'unmatched_count',
+    'unmatched_amount',
+    'needs_review_count',
+  ],
 }
-const MONEY = new Set(['revenue', 'cash', 'mpesa', 'amount', 'mpesa_sales', 'receipts_amount', 'difference', 'unmatched_amount'])
+const MONEY = new Set([
+  'revenue',
+  'cash',
+  'mpesa',
+  'amount',
+  'mpesa_sales',
+  'receipts_amount',
+  'difference',
+  'unmatched_amount',
+])
 const QUANTITY = new Set(['quantity', 'receive', 'sale', 'adjust', 'return', 'write_off', 'net'])
 
-/** Owner reports: a business (or all), a date range, a chart where it helps, a table, CSV. */
+/** Owner reports: a business (or all), a date range, a chart where it helps, rows as cards, a download. */
 export function Reports({ session, runtime }) {
   const { user } = session
   const today = businessDay(new Date().toISOString())
@@ -34,68 +63,90 @@ export function Reports({ session, runtime }) {
     setError(null)
     try {
       const response = await api.fetch(`${path}&format=csv`, { headers: { Accept: 'text/csv' }, timeoutMs: 30_000 })
-      if (!response.ok) throw new Error(`The report could not be downloaded (error ${response.status}).`)
+      if (!response.ok) throw plainError(t('reports.download_failed', { status: response.status }))
       const link = document.createElement('a')
       link.href = URL.createObjectURL(await response.blob())
       link.download = `tomtin-${kind}-${business}-${from}-${to}.csv`
       link.click()
       setTimeout(() => URL.revokeObjectURL(link.href), 10_000)
     } catch (e) {
-      setError(e.message)
+      setError(e.words ?? errorText(e))
     }
   }
 
-  if (user.role !== 'owner') return html`<main class="screen"><p>Reports are for the owner.</p></main>`
-  const columns = rows.length ? Object.keys(rows[0]) : []
+  if (user.role !== 'owner') return html`<main class="screen"><p>${t('reports.owner_only')}</p></main>`
+  const [titleColumn, ...columns] = COLUMNS[kind]
   return html`
     <main class="screen reports">
-      <h1>Reports</h1>
+      <h1>${t('reports.title')}</h1>
       <div class="form-grid">
-        <label>Business
+        <label>${t('reports.business')}
           <select value=${business} onChange=${(e) => setBusiness(e.currentTarget.value)}>
-            <option value="all">All</option>
-            ${user.businesses.map((b) => html`<option value=${b.code}>${b.name}</option>`)}
+            <option value="all">${t('business.all')}</option>
+            ${user.businesses.map((b) => html`<option value=${b.code}>${businessName(b)}</option>`)}
           </select>
         </label>
-        <label>Report
+        <label>${t('reports.kind')}
           <select value=${kind} onChange=${(e) => setKind(e.currentTarget.value)}>
-            ${Object.entries(KINDS).map(([k, words]) => html`<option value=${k}>${words}</option>`)}
+            ${KINDS.map((k) => html`<option value=${k}>${t(`reports.kinds.${k}`)}</option>`)}
           </select>
         </label>
-        <label>From <input type="date" value=${from} max=${to} onChange=${(e) => setFrom(e.currentTarget.value)} /></label>
-        <label>To <input type="date" value=${to} min=${from} onChange=${(e) => setTo(e.currentTarget.value)} /></label>
+        <label>${t('reports.from')} <input type="date" value=${from} max=${to} onChange=${(e) => setFrom(e.currentTarget.value)} /></label>
+        <label>${t('reports.to')} <input type="date" value=${to} min=${from} onChange=${(e) => setTo(e.currentTarget.value)} /></label>
       </div>
+      <p class="figure-detail">${t('reports.range', { from: formatDay(from), to: formatDay(to) })}</p>
       <${DataFoot} resources=${[report]} />
-      ${report.error?.kind === 'http' && html`<p class="problem">This report could not be made. Check the dates.</p>`}
+      ${report.error?.kind === 'http' && html`<p class="problem">${t('reports.failed')}</p>`}
       ${chart(kind, rows)}
-      ${rows.length > 0
-        ? html`<div class="table-wrap"><table>
-            <thead><tr>${columns.map((c) => html`<th>${c.replace(/_/g, ' ')}</th>`)}</tr></thead>
-            <tbody>${rows.map((row) => html`<tr>${columns.map((c) => html`<td>${cell(c, row[c])}</td>`)}</tr>`)}</tbody>
-          </table></div>`
-        : report.data && html`<p>Nothing in this range.</p>`}
+      ${
+        rows.length > 0
+          ? html`<div class="report-rows">
+            ${rows.map(
+              (row, i) => html`
+                <section class="card report-row" key=${i}>
+                  <h2 class="card-title">${cell(titleColumn, row[titleColumn])}</h2>
+                  <dl>
+                    ${columns.map(
+                      (c) =>
+                        html`<div class="report-cell"><dt>${t(`reports.columns.${c}`)}</dt><dd>${cell(c, row[c])}</dd></div>`,
+                    )}
+                  </dl>
+                </section>
+              `,
+            )}
+          </div>`
+          : report.data && html`<p>${t('reports.empty')}</p>`
+      }
       ${error && html`<p class="problem" role="alert">${error}</p>`}
-      <button class="button secondary wide" type="button" onClick=${download}>⬇ Download CSV</button>
+      <button class="button secondary wide" type="button" onClick=${download}>
+        <${Icon} name="download" /> ${t('reports.download')}
+      </button>
     </main>
   `
 }
 
 function chart(kind, rows) {
   if (kind === 'revenue' && rows.length) {
-    return html`<${BarChart} title="Money by day"
-      bars=${rows.map((r) => ({ label: String(r.day).slice(5), value: Number(r.revenue), text: formatMoney(r.revenue) }))} />`
+    return html`<${BarChart} title=${t('reports.kinds.revenue')}
+      bars=${rows.map((r) => ({ label: formatDay(r.day), value: Number(r.revenue), text: formatMoney(r.revenue) }))} />`
   }
   if ((kind === 'top-products' || kind === 'products') && rows.length) {
-    return html`<${BarChart} title="Money by product"
+    return html`<${BarChart} title=${t('reports.money_by_product')}
       bars=${rows.slice(0, 10).map((r) => ({ label: r.name, value: Number(r.revenue), text: formatMoney(r.revenue) }))} />`
   }
   return null
 }
 
 function cell(column, value) {
+  if (value == null) return '—'
   if (MONEY.has(column)) return formatMoney(value)
   if (QUANTITY.has(column)) return formatQuantity(value)
-  return value ?? ''
+  if (column === 'day') return formatDay(value)
+  if (column === 'method') return t(`reports.methods.${value}`) || value
+  if (column === 'business') return t(`business.${value}`) || value
+  if (column === 'share_percent') return `${formatNumber(value)} %`
+  if (typeof value === 'number') return formatNumber(value)
+  return value
 }
 
 /** YYYY-MM-DD `n` days before `day` (calendar arithmetic in UTC, no time zone involved). */

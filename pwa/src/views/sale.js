@@ -5,10 +5,13 @@ import { newUuid } from '../outbox.js'
 import { useResource, useRuntimeStatus } from '../hooks.js'
 import { chooseBusiness, chosenBusiness } from '../session.js'
 import { formatMoney, formatQuantity, lineTotal, normalisePhone, sumMoney } from '../format.js'
+import { errorText, plainError } from '../error-words.js'
+import { t } from '../i18n/index.js'
 import { recentProducts, rememberProducts } from '../recent.js'
 import { navigate } from '../router.js'
 import { BusinessSwitcher } from '../components/business-switcher.js'
-import { Freshness } from '../components/freshness.js'
+import { DataFoot } from '../components/data-foot.js'
+import { Icon } from '../components/icon.js'
 
 const SHOWN = 30
 
@@ -75,17 +78,21 @@ export function Sale({ session, runtime }) {
   async function confirm() {
     const lines = cart.map((l) => ({ product_id: l.id, quantity: l.quantity }))
     if (lines.some((l) => !/^\d+(\.\d{1,3})?$/.test(l.quantity) || Number(l.quantity) <= 0)) {
-      return setError('Each quantity must be a number above 0.')
+      return setError(t('sale.quantity_wrong'))
     }
-    const label = `${method === 'cash' ? 'Cash' : 'M-Pesa'} ${formatMoney(total)} · ${cart
-      .map((l) => `${formatQuantity(l.quantity)} × ${l.name}`)
-      .join(', ')}`
+    // Kept with an outbox sale and shown on the Attention screen, so it uses neutral symbols.
+    const label = `${formatMoney(total)} · ${cart.map((l) => `${formatQuantity(l.quantity)} × ${l.name}`).join(', ')}`
     setBusy(true)
     setError(null)
     try {
       if (method === 'cash') {
-        await runtime.recordSale({ business, body: { method: 'cash', lines }, label })
-        rememberProducts(user.id, business, cart.map((l) => l.id))
+        await runtime.recordSale({ business, body: { method: 'cash', lines }, label, amount: total })
+        rememberProducts(
+          user.id,
+          business,
+          cart.map((l) => l.id),
+        )
+        chooseBusiness(user, business)
         setDone({ label })
         setCart([])
         setMethod(null)
@@ -93,7 +100,7 @@ export function Sale({ session, runtime }) {
         await startMpesa(lines)
       }
     } catch (e) {
-      setError(e.message)
+      setError(errorText(e))
     } finally {
       setBusy(false)
     }
@@ -101,69 +108,94 @@ export function Sale({ session, runtime }) {
 
   async function startMpesa(lines) {
     const customer = normalisePhone(phone)
-    if (!customer) throw new Error("Enter the customer's M-Pesa number, like 0712 345 678.")
+    if (!customer) throw plainError(t('sale.phone_wrong'))
     mpesaKey.current ??= newUuid()
     const sale = await api.json(`/payments/businesses/${business}/sales`, {
       method: 'POST',
       headers: { 'Idempotency-Key': mpesaKey.current },
       body: { method: 'mpesa', lines, customer_phone: customer },
     })
-    rememberProducts(user.id, business, cart.map((l) => l.id))
+    rememberProducts(
+      user.id,
+      business,
+      cart.map((l) => l.id),
+    )
+    chooseBusiness(user, business)
     const payment = await requestPush(sale.id, customer)
     navigate(`/mpesa/${payment.id}`)
   }
 
   const ready = cart.length > 0 && method && (method === 'cash' || phone.trim())
+  const items = cart.length
   return html`
-    <main class="screen sale">
-      <h1>New sale</h1>
+    <main class=${`screen sale ${cart.length ? 'has-cart' : ''}`}>
+      <h1>${t('sale.title')}</h1>
       <${BusinessSwitcher} businesses=${user.businesses} value=${business} onChange=${pickBusiness} />
-      ${done &&
-      html`<p class="banner good" role="status">
-        ✓ ${done.label}
-        <br />${status.waiting > 0 ? '⏳ Saved on this phone, sending…' : 'Sent to the server.'}
-      </p>`}
-      ${recent.length > 0 &&
-      html`<h2 class="card-title">Recent</h2>
-        <div class="tiles">${recent.map((p) => html`<${Tile} key=${p.id} product=${p} onPick=${add} />`)}</div>`}
-      <label for="product-search">Find a product</label>
+      ${
+        done &&
+        html`<p class="banner good" role="status">
+        <${Icon} name="check" size=${20} /> ${t('sale.cash_done', { label: done.label })}
+        <br />${status.waiting > 0 ? t('sale.saved_on_phone') : t('sale.recorded')}
+      </p>`
+      }
+      <${DataFoot} resources=${[products]} />
+      ${
+        recent.length > 0 &&
+        html`<h2 class="card-title">${t('sale.recent')}</h2>
+        <div class="tiles">${recent.map((p) => html`<${Tile} key=${p.id} product=${p} onPick=${add} />`)}</div>`
+      }
+      <label for="product-search">${t('sale.find')}</label>
       <input
         id="product-search"
         type="search"
-        placeholder="Name or code"
+        placeholder=${t('sale.find_hint')}
         value=${query}
         onInput=${(e) => setQuery(e.currentTarget.value)}
       />
       <div class="tiles all">
         ${found.map((p) => html`<${Tile} key=${p.id} product=${p} onPick=${add} />`)}
-        ${products.data && found.length === 0 && html`<p>No product matches.</p>`}
+        ${products.data && found.length === 0 && html`<p>${t('sale.no_match')}</p>`}
       </div>
-      <div class="card-foot">
-        <${Freshness} freshAt=${products.freshAt} error=${products.error} />
-        <button class="button small" type="button" onClick=${products.refresh}>↻ Refresh</button>
-      </div>
-      ${cart.length > 0 &&
-      html`<section class="card cart" aria-label="This sale">
+      ${
+        cart.length > 0 &&
+        html`<section class="card cart" id="cart" aria-label=${t('sale.this_sale')}>
+        <h2 class="card-title">${t('sale.this_sale')}</h2>
         ${cart.map((l) => html`<${CartLine} key=${l.id} line=${l} setQuantity=${setQuantity} />`)}
-        <p class="total">Total <strong>${formatMoney(total)}</strong></p>
-        <div class="row methods" role="group" aria-label="Payment">
+        <p class="total">${t('sale.total')} <strong>${formatMoney(total)}</strong></p>
+        <div class="row methods" role="group" aria-label=${t('sale.payment')}>
           <button type="button" class=${`switch ${method === 'cash' ? 'on' : ''}`} aria-pressed=${method === 'cash'}
-            onClick=${() => setMethod('cash')}>💵 Cash</button>
+            onClick=${() => setMethod('cash')}><${Icon} name="cash" /> ${t('sale.cash')}</button>
           <button type="button" class=${`switch ${method === 'mpesa' ? 'on' : ''}`} aria-pressed=${method === 'mpesa'}
-            onClick=${() => setMethod('mpesa')}>📱 M-Pesa</button>
+            onClick=${() => setMethod('mpesa')}><${Icon} name="phone" /> ${t('sale.mpesa')}</button>
         </div>
-        ${method === 'mpesa' &&
-        html`<label for="customer-phone">Customer's M-Pesa number</label>
+        ${
+          method === 'mpesa' &&
+          html`<label for="customer-phone">${t('sale.customer_phone')}</label>
           <input id="customer-phone" type="tel" inputmode="tel" autocomplete="off" placeholder="0712 345 678"
-            value=${phone} onInput=${(e) => setPhone(e.currentTarget.value)} />`}
+            value=${phone} onInput=${(e) => setPhone(e.currentTarget.value)} />`
+        }
         ${error && html`<p class="problem" role="alert">${error}</p>`}
         <button class="button primary" type="button" disabled=${!ready || busy} onClick=${confirm}>
-          ${busy ? 'Please wait…' : method === 'mpesa' ? `Send M-Pesa request ${formatMoney(total)}` : `Confirm ${formatMoney(total)}`}
+          ${busy ? t('common.wait') : method === 'mpesa' ? t('sale.send_mpesa', { amount: formatMoney(total) }) : t('sale.confirm', { amount: formatMoney(total) })}
         </button>
-      </section>`}
-      <button class="button quiet wide" type="button" onClick=${() => navigate('/')}>Done</button>
+      </section>`
+      }
+      <button class="button quiet wide" type="button" onClick=${() => navigate('/')}>${t('sale.done')}</button>
+      ${
+        cart.length > 0 &&
+        html`<a class="cart-bar" href="#cart" onClick=${toCart}>
+        <span>${t('sale.items', { count: items })} · <strong>${formatMoney(total)}</strong></span>
+        <span class="cart-bar-go">${t('sale.to_payment')} <${Icon} name="next" size=${20} /></span>
+      </a>`
+      }
     </main>
   `
+}
+
+/** The bar's link jumps to the cart without changing the route (routes are hash paths). */
+function toCart(event) {
+  event.preventDefault()
+  document.getElementById('cart')?.scrollIntoView({ behavior: 'smooth', block: 'start' })
 }
 
 /** Ask for an STK push for a sale; if one is already active, go on with that one. */
@@ -196,11 +228,11 @@ function CartLine({ line, setQuantity }) {
   return html`
     <div class="cart-line">
       <span class="cart-name">${line.name}<br /><small>${formatMoney(lineTotal(line.price, line.quantity))}</small></span>
-      <button type="button" class="button small" aria-label=${`One less ${line.name}`}
+      <button type="button" class="button small" aria-label=${t('sale.one_less', { name: line.name })}
         onClick=${() => setQuantity(line.id, step(line.quantity, -1))}>−</button>
-      <input class="qty" inputmode="decimal" aria-label=${`Quantity of ${line.name}`} value=${line.quantity}
+      <input class="qty" inputmode="decimal" aria-label=${t('sale.quantity_of', { name: line.name })} value=${line.quantity}
         onInput=${(e) => setQuantity(line.id, e.currentTarget.value.trim() || '')} />
-      <button type="button" class="button small" aria-label=${`One more ${line.name}`}
+      <button type="button" class="button small" aria-label=${t('sale.one_more', { name: line.name })}
         onClick=${() => setQuantity(line.id, step(line.quantity, 1))}>+</button>
     </div>
   `

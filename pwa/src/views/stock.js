@@ -4,55 +4,113 @@ import { api } from '../api.js'
 import { newUuid } from '../outbox.js'
 import { useResource } from '../hooks.js'
 import { chooseBusiness, chosenBusiness } from '../session.js'
-import { formatQuantity } from '../format.js'
-import { BusinessSwitcher } from '../components/business-switcher.js'
+import { formatAmountOf } from '../format.js'
+import { errorText } from '../error-words.js'
+import { t } from '../i18n/index.js'
+import { navigate } from '../router.js'
+import { BusinessSwitcher, businessName } from '../components/business-switcher.js'
 import { DataFoot } from '../components/data-foot.js'
+import { Icon } from '../components/icon.js'
 
-/** Stock levels with low-stock alerts first; receive stock (anyone), adjust with a reason (owner). */
-export function Stock({ session, runtime }) {
+/**
+ * Stock levels; receive stock (anyone), correct the count with a reason (owner).
+ * `#/stock/low` shows only what is low, in every business of the user (Home's "Low stock").
+ */
+export function Stock({ session, runtime, param }) {
+  return param === 'low'
+    ? html`<${LowStock} session=${session} runtime=${runtime} />`
+    : html`<${OneBusiness} session=${session} runtime=${runtime} />`
+}
+
+function OneBusiness({ session, runtime }) {
   const { user } = session
   const [business, setBusiness] = useState(() => chosenBusiness(user))
   const stock = useResource(runtime.poller, 'inventory', `/inventory/businesses/${business}/stock`, { delta: true })
-  const [open, setOpen] = useState(null)
-  const items = (stock.data?.items ?? []).filter((p) => p.active !== false)
+  const items = active(stock)
   const low = items.filter((p) => p.low)
 
   function pick(code) {
     chooseBusiness(user, code)
     setBusiness(code)
-    setOpen(null)
   }
 
   return html`
     <main class="screen stock">
-      <h1>Stock</h1>
+      <h1>${t('stock.title')}</h1>
       <${BusinessSwitcher} businesses=${user.businesses} value=${business} onChange=${pick} />
-      ${low.length > 0 &&
-      html`<p class="banner bad" role="status">⚠️ Low: ${low.map((p) => p.name).join(', ')}</p>`}
       <${DataFoot} resources=${[stock]} />
-      ${stock.data && items.length === 0 && html`<p>No tracked products in this business.</p>`}
-      ${items.map(
-        (p) => html`
-          <section class=${`card stock-item ${p.low ? 'low' : ''}`} key=${p.id}>
-            <h2 class="card-title">${p.name}</h2>
-            <p class="figure">${formatQuantity(p.stock_level)} <small>${p.unit}</small></p>
-            <p class="figure-detail">Reorder at ${formatQuantity(p.reorder_level)}${p.low ? ' — LOW' : ''}</p>
-            ${open?.id === p.id
-              ? html`<${MovementForm} business=${business} product=${p} kind=${open.kind}
-                  onDone=${() => { setOpen(null); stock.refresh() }} />`
-              : html`<div class="row">
-                  <button class="button secondary" type="button" onClick=${() => setOpen({ id: p.id, kind: 'receive' })}>
-                    Receive
-                  </button>
-                  ${user.role === 'owner' &&
-                  html`<button class="button secondary" type="button" onClick=${() => setOpen({ id: p.id, kind: 'adjust' })}>
-                    Adjust
-                  </button>`}
-                </div>`}
-          </section>
+      ${
+        low.length > 0 &&
+        html`<p class="banner bad" role="status">
+        <span><${Icon} name="alert" size=${20} /> ${t('stock.low_list', { names: low.map((p) => p.name).join(', ') })}</span>
+      </p>`
+      }
+      ${stock.data && items.length === 0 && html`<p>${t('stock.none')}</p>`}
+      ${items.map((p) => html`<${StockCard} key=${p.id} user=${user} business=${business} product=${p} onSaved=${stock.refresh} />`)}
+    </main>
+  `
+}
+
+/** What is low, across the user's businesses (one poll per business, one freshness line). */
+function LowStock({ session, runtime }) {
+  const { user } = session
+  const resources = user.businesses.map((b) =>
+    // The user's businesses do not change while signed in, so the hooks are always the same.
+    useResource(runtime.poller, 'inventory', `/inventory/businesses/${b.code}/stock`, { delta: true }),
+  )
+  const groups = user.businesses
+    .map((b, i) => ({ business: b, items: active(resources[i]).filter((p) => p.low) }))
+    .filter((g) => g.items.length > 0)
+  const loaded = resources.every((r) => r.data)
+  return html`
+    <main class="screen stock">
+      <h1>${t('stock.low_title')}</h1>
+      <button class="button secondary wide" type="button" onClick=${() => navigate('/stock')}>${t('stock.show_all')}</button>
+      <${DataFoot} resources=${resources} />
+      ${loaded && groups.length === 0 && html`<p class="banner good">${t('stock.nothing_low')}</p>`}
+      ${groups.map(
+        (g) => html`
+          <h2 class="group-title" key=${g.business.code}>${businessName(g.business)}</h2>
+          ${g.items.map(
+            (p) => html`<${StockCard} key=${p.id} user=${user} business=${g.business.code} product=${p}
+              onSaved=${resources[user.businesses.indexOf(g.business)].refresh} />`,
+          )}
         `,
       )}
     </main>
+  `
+}
+
+function active(resource) {
+  return (resource.data?.items ?? []).filter((p) => p.active !== false)
+}
+
+function StockCard({ user, business, product: p, onSaved }) {
+  const [open, setOpen] = useState(null)
+  return html`
+    <section class=${`card stock-item ${p.low ? 'low' : ''}`}>
+      <h2 class="card-title">${p.name}</h2>
+      <p class="figure">${formatAmountOf(p.stock_level, p.unit)}</p>
+      <p class="figure-detail">
+        ${t('stock.order_more_at', { amount: formatAmountOf(p.reorder_level, p.unit) })}
+        ${p.low && html` <strong class="low-word">${t('stock.low')}</strong>`}
+      </p>
+      ${
+        open
+          ? html`<${MovementForm} business=${business} product=${p} kind=${open}
+            onDone=${() => {
+              setOpen(null)
+              onSaved()
+            }} />`
+          : html`<div class="row">
+            <button class="button secondary" type="button" onClick=${() => setOpen('receive')}>${t('stock.receive')}</button>
+            ${
+              user.role === 'owner' &&
+              html`<button class="button secondary" type="button" onClick=${() => setOpen('adjust')}>${t('stock.correct')}</button>`
+            }
+          </div>`
+      }
+    </section>
   `
 }
 
@@ -71,32 +129,41 @@ function MovementForm({ business, product, kind, onDone }) {
     try {
       await api.json(`/inventory/businesses/${business}/movements`, {
         method: 'POST',
-        body: { product_id: product.id, kind, quantity: quantity.trim(), reason: reason.trim() || undefined, idempotency_key: key },
+        body: {
+          product_id: product.id,
+          kind,
+          quantity: quantity.trim(),
+          reason: reason.trim() || undefined,
+          idempotency_key: key,
+        },
       })
       onDone()
     } catch (e) {
-      setError(e.message)
+      setError(errorText(e))
       setBusy(false)
     }
   }
 
+  const unit = t(`units.${product.unit}.other`, { qty: '' }).trim() || product.unit
   return html`
     <form class="movement" onSubmit=${save}>
       <label for=${`qty-${product.id}`}>
-        ${kind === 'receive' ? `How many ${product.unit} came in?` : 'Change (use − to remove, e.g. -2)'}
+        ${kind === 'receive' ? t('stock.how_many_came', { unit }) : t('stock.change_by')}
       </label>
       <input id=${`qty-${product.id}`} inputmode="decimal" required value=${quantity}
         onInput=${(e) => setQuantity(e.currentTarget.value)} />
-      ${kind === 'adjust' &&
-      html`<label for=${`reason-${product.id}`}>Reason</label>
-        <input id=${`reason-${product.id}`} required placeholder="Counted, broken, lost…" value=${reason}
-          onInput=${(e) => setReason(e.currentTarget.value)} />`}
+      ${
+        kind === 'adjust' &&
+        html`<label for=${`reason-${product.id}`}>${t('stock.reason')}</label>
+        <input id=${`reason-${product.id}`} required placeholder=${t('stock.reason_hint')} value=${reason}
+          onInput=${(e) => setReason(e.currentTarget.value)} />`
+      }
       ${error && html`<p class="problem" role="alert">${error}</p>`}
       <div class="row">
         <button class="button primary" type="submit" disabled=${busy || !quantity.trim() || (kind === 'adjust' && !reason.trim())}>
-          ${busy ? 'Saving…' : 'Save'}
+          ${busy ? t('common.saving') : t('common.save')}
         </button>
-        <button class="button secondary" type="button" onClick=${onDone} disabled=${busy}>Cancel</button>
+        <button class="button secondary" type="button" onClick=${onDone} disabled=${busy}>${t('common.cancel')}</button>
       </div>
     </form>
   `
