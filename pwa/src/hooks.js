@@ -39,32 +39,33 @@ export function useNow(ms = 1000) {
 
 /** Outbox counts and reachability, refreshed when the runtime says something changed. */
 export function useRuntimeStatus(runtime) {
-  const [status, setStatus] = useState({ waiting: 0, attention: 0, reach: runtime.poller.reachability() })
-  useEffect(() => {
-    let live = true
-    const update = () =>
-      Promise.all([runtime.outbox.count(), runtime.outbox.attentionCount()])
-        .then(([waiting, attention]) => live && setStatus({ waiting, attention, reach: runtime.poller.reachability() }))
-        .catch(() => {})
-    update()
-    const unsubscribe = runtime.subscribe(update)
-    return () => {
-      live = false
-      unsubscribe()
-    }
-  }, [runtime])
-  return status
+  return useRuntimeValue(
+    runtime,
+    async () => {
+      const [waiting, attention] = await Promise.all([runtime.outbox.count(), runtime.outbox.attentionCount()])
+      return { waiting, attention, reach: runtime.poller.reachability() }
+    },
+    () => ({ waiting: 0, attention: 0, reach: runtime.poller.reachability() }),
+  )
 }
 
 /** The sales waiting in the outbox (for "not sent yet" figures), kept up to date. */
 export function useWaitingSales(runtime) {
-  const [items, setItems] = useState([])
+  return useRuntimeValue(
+    runtime,
+    () => runtime.outbox.pending(),
+    () => [],
+  )
+}
+
+/** `load()`'s answer, asked again whenever the runtime says something changed. */
+function useRuntimeValue(runtime, load, initial) {
+  const [value, setValue] = useState(initial)
   useEffect(() => {
     let live = true
     const update = () =>
-      runtime.outbox
-        .pending()
-        .then((list) => live && setItems(list))
+      load()
+        .then((next) => live && setValue(next))
         .catch(() => {})
     update()
     const unsubscribe = runtime.subscribe(update)
@@ -73,7 +74,7 @@ export function useWaitingSales(runtime) {
       unsubscribe()
     }
   }, [runtime])
-  return items
+  return value
 }
 
 /** Pull down at the top of the page to call `fn` (the phone's "pull to refresh"). */
