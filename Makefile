@@ -1,5 +1,5 @@
 # The two commands that matter: `make run` and `make test` (see README.md).
-.PHONY: run test test-unit setup lint lock bench backup restore clean
+.PHONY: run test test-unit setup lint lock bench backup restore fresh-check clean
 
 run:
 	scripts/run.sh
@@ -32,6 +32,10 @@ backup:
 
 restore:
 	$(DEV_ENV) && scripts/restore.sh "$(FILE)"
+
+# A clean Debian 12 root (debootstrap), a clone of this repo inside it, `make test` there (root, slow).
+fresh-check:
+	scripts/fresh-check.sh
 
 clean:
 	rm -rf .run pwa/dist

@@ -9,6 +9,10 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
         service postgresql start
     fi
     for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+    pg_isready -q -h 127.0.0.1 -p 5432 || {
+        echo "services-up: PostgreSQL does not answer on 127.0.0.1:5432 (is its cluster on another port?)" >&2
+        exit 1
+    }
 fi
 if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
     echo "services-up: starting Redis"
@@ -16,4 +20,8 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
     redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
         --dir /var/lib/redis --logfile /var/log/redis/tomtin.log
     for _ in $(seq 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done
+    redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || {
+        echo "services-up: Redis does not answer on 127.0.0.1:6379 (log: /var/log/redis/tomtin.log)" >&2
+        exit 1
+    }
 fi
