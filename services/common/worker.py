@@ -78,18 +78,20 @@ def run(connection: Redis, names: list[str]) -> None:
     outage = Backoff()
     stopping = threading.Event()
     while not stopping.is_set():
-        worker = ResilientWorker(
-            [Queue(n, connection=connection) for n in names],
-            connection=connection,
-            maintenance_interval=MAINTENANCE_INTERVAL,
-            worker_ttl=WORKER_TTL,
-        )
+        worker = None
         try:
+            # Building the worker already talks to Redis (it names its connection).
+            worker = ResilientWorker(
+                [Queue(n, connection=connection) for n in names],
+                connection=connection,
+                maintenance_interval=MAINTENANCE_INTERVAL,
+                worker_ttl=WORKER_TTL,
+            )
             worked = worker.work(with_scheduler=False, logging_level=os.environ.get("LOG_LEVEL", "INFO"))
         except RedisError as exc:
             worked = False
             log.warning("worker loop ended on %s", type(exc).__name__)
-        if worker.stop_signalled:
+        if worker is not None and worker.stop_signalled:
             return
         if worked:
             outage.reset()

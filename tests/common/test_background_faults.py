@@ -84,7 +84,10 @@ def test_scheduler_and_worker_ride_out_a_restart_and_a_full_redis(redis_server, 
     wait_for(lambda: queue_redis.exists(LOCK_KEY), 30, "the scheduler did not lead")
     job_runs(redis_server)
 
-    redis_server.restart(down_for=2)  # comes back empty
+    # Redis goes away while a job runs, so the job's end meets the outage, and comes back empty.
+    busy = Queue(QUEUE, connection=redis_server.client()).enqueue("time.sleep", 1)
+    wait_for(lambda: busy.get_status(refresh=True) == "started", 10, "the job did not start")
+    redis_server.restart(down_for=4)
     wait_for(lambda: redis_server.client().exists(LOCK_KEY), 30, "the scheduler did not lead again")
     job_runs(redis_server)
 
