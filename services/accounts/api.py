@@ -3,7 +3,7 @@
 from flask import current_app
 from flask_smorest import Blueprint
 
-from common.auth import current_principal, login_required, revoke
+from common.auth import current_principal, login_required, public, revoke
 
 from . import services
 from .schemas import LanguageSchema, LoginSchema, TokenSchema, UserSchema
@@ -12,6 +12,7 @@ bp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Login and 
 
 
 @bp.post("/login")
+@public
 @bp.arguments(LoginSchema)
 @bp.response(200, TokenSchema)
 def login(body):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import Flask
-from flask_smorest import Api, Blueprint
+from flask_smorest import Blueprint
 from flask_sqlalchemy import SQLAlchemy
 
 from .cache import cache, cache_config
@@ -15,6 +15,7 @@ from .health import health_blueprint
 from .ids import IdConverter, id_param_schema
 from .jsonbody import register_json_guard
 from .logs import configure_logging, register_request_logging
+from .openapi import make_api
 from .service_list import api_segment
 
 
@@ -58,7 +59,7 @@ def register_extensions(app: Flask, db: SQLAlchemy) -> None:
 
 def register_blueprints(app: Flask, db: SQLAlchemy, blueprints: Iterable[Blueprint]) -> None:
     app.url_map.converters["id"] = IdConverter
-    api = Api(app)
+    api = make_api(app)
     api.register_converter(IdConverter, id_param_schema)
     for bp in blueprints:
         api.register_blueprint(bp)

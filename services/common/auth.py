@@ -127,6 +127,12 @@ def current_principal() -> Principal:
     return principal
 
 
+# Every route declares who may call it (`login_required` or `public`) as `view.auth_rule`: the
+# OpenAPI document shows it (`x-auth-rule`, `security`) and the authorisation matrix test refuses
+# an operation without one. A business in the path is checked by `check_business` on top.
+PUBLIC, ANY_USER = "public", "user"
+
+
 def login_required(role: str | None = None) -> Callable:
     """Route decorator: a valid token, and the given role if one is named."""
 
@@ -138,9 +144,16 @@ def login_required(role: str | None = None) -> Callable:
                 raise Forbidden(f"Only the {role} may do this.")
             return view(*args, **kwargs)
 
+        wrapper.auth_rule = role or ANY_USER  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
+
+
+def public(view: Callable) -> Callable:
+    """Route decorator: no token needed (login, and the M-Pesa hooks guarded by their path secret)."""
+    view.auth_rule = PUBLIC  # type: ignore[attr-defined]
+    return view
 
 
 def check_business(principal: Principal, code: str, allow_all: bool = False) -> tuple[str, ...]:

@@ -77,3 +77,12 @@ def ChangedSince(**kwargs: Any) -> fields.AwareDateTime:  # noqa: N802
         metadata={"description": "An `as_of` from an earlier answer: only rows changed since then."},
         **kwargs,
     )
+
+
+def AsOf() -> fields.String:  # noqa: N802
+    """`as_of` of a pollable answer (common.http.encode adds it to every one)."""
+    return fields.String(
+        metadata={
+            "description": "When this answer was made (UTC, ISO-8601); send it back as changed_since for a delta."
+        }
+    )

@@ -4,7 +4,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
 from common.auth import BUSINESSES
-from common.fields import ChangedSince, Money, PlainText, Quantity
+from common.fields import AsOf, ChangedSince, Money, PlainText, Quantity
 from common.ids import MAX_ID, Id
 
 from .services import MANUAL_KINDS
@@ -50,7 +50,7 @@ class ProductSchema(Schema):
 
 class ProductListSchema(Schema):
     items = fields.List(fields.Nested(ProductSchema))
-    as_of = fields.String(metadata={"description": "Send back as changed_since for a delta."})
+    as_of = AsOf()
 
 
 class ProductCreateSchema(Schema):
@@ -87,7 +87,7 @@ class PriceHistorySchema(Schema):
 
 class PriceHistoryListSchema(Schema):
     items = fields.List(fields.Nested(PriceHistorySchema))
-    as_of = fields.String()
+    as_of = AsOf()
 
 
 class StockItemSchema(Schema):
@@ -107,7 +107,7 @@ class StockItemSchema(Schema):
 
 class StockListSchema(Schema):
     items = fields.List(fields.Nested(StockItemSchema))
-    as_of = fields.String()
+    as_of = AsOf()
 
 
 class MovementCreateSchema(Schema):
@@ -141,7 +141,7 @@ class MovementSchema(Schema):
 
 class MovementListSchema(Schema):
     items = fields.List(fields.Nested(MovementSchema))
-    as_of = fields.String()
+    as_of = AsOf()
 
 
 class SaleLineEventSchema(Schema):

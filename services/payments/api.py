@@ -10,6 +10,7 @@ from common.cache import TTL
 from common.delta import iso
 from common.errors import InvalidInput
 from common.http import cached_pollable, encode, pollable
+from common.openapi import IDEMPOTENCY_KEY
 
 from .schemas import (
     AttachSchema,
@@ -19,6 +20,7 @@ from .schemas import (
     PaymentSchema,
     PaymentStatusSchema,
     ResolveSchema,
+    SaleAnswerSchema,
     SaleListArgsSchema,
     SaleListSchema,
     SaleSchema,
@@ -65,7 +67,15 @@ def list_sales(business: str, changed_since=None):
 @bp.post("/businesses/<business>/sales")
 @login_required()
 @bp.arguments(NewSaleSchema)
-@bp.doc(responses={201: {"description": "The sale (the first answer again on a replay)"}})
+@bp.doc(
+    parameters=[IDEMPOTENCY_KEY],
+    responses={
+        201: {
+            "description": "The sale (the first answer again on a replay)",
+            "content": {"application/json": {"schema": SaleSchema}},
+        }
+    },
+)
 def record_sale(body: dict, business: str):
     """Record a sale once per Idempotency-Key; a replay returns the first answer."""
     principal = current_principal()
@@ -79,7 +89,7 @@ def record_sale(body: dict, business: str):
 
 @bp.get("/sales/<id:sale_id>")
 @login_required()
-@bp.doc(responses=_json_doc(SaleSchema, "A sale"))
+@bp.doc(responses=_json_doc(SaleAnswerSchema, "A sale"))
 def get_sale(sale_id: int):
     """One sale with its lines and latest payment (pollable)."""
     sale = sales.get_sale(sale_id, current_principal().businesses)

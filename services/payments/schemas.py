@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from common.fields import ChangedSince, PlainText, Quantity
+from common.fields import AsOf, ChangedSince, PlainText, Quantity
 from common.ids import Id
 
 from .models import METHODS, ORDER_STATUSES
@@ -59,16 +59,23 @@ class SaleSchema(Schema):
 class SaleListSchema(Schema):
     items = fields.List(fields.Nested(SaleSchema))
     changed_since = fields.String(allow_none=True)
-    as_of = fields.String(metadata={"description": "Send back as changed_since for a delta."})
+    as_of = AsOf()
 
 
 class PaymentListSchema(Schema):
     items = fields.List(fields.Nested(PaymentSchema))
 
 
+class SaleAnswerSchema(SaleSchema):
+    """One sale, as its pollable GET answers it."""
+
+    as_of = AsOf()
+
+
 class PaymentStatusSchema(PaymentSchema):
     sale_status = fields.String(allow_none=True)
     poll_after_ms = fields.Integer()
+    as_of = AsOf()
 
 
 # --- requests -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import logging
 from flask import current_app, request
 from flask_smorest import Blueprint
 
+from common.auth import public
 from common.errors import InvalidInput, NotFound
 from common.jsonbody import BadJson, loads
 
@@ -21,6 +22,18 @@ from .services import c2b, stk_callbacks
 bp = Blueprint("hooks", __name__, url_prefix="/hooks", description="M-Pesa callbacks (Daraja)")
 log = logging.getLogger("tomtin.payments.hooks")
 MAX_BODY = 16 * 1024
+# Daraja's bodies are documented in DARAJA.md; here only their outline and our acknowledgement.
+_HOOK_DOC = bp.doc(
+    requestBody={"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+    responses={
+        200: {
+            "description": "Accepted (Daraja stops retrying)",
+            "content": {
+                "application/json": {"schema": {"type": "object", "required": ["ResultCode", "ResultDesc"]}}
+            },
+        }
+    },
+)
 
 
 def _source_ip() -> str | None:
@@ -53,6 +66,8 @@ def _parsed(parse, body: object):
 
 
 @bp.post("/mpesa/<secret>/stk")
+@_HOOK_DOC
+@public
 def stk_callback(secret: str):
     """Store an STK callback raw and acknowledge it; a job on payments-high applies it."""
     body, raw = _checked_body(secret)
@@ -64,6 +79,8 @@ def stk_callback(secret: str):
 @bp.post("/mpesa/<secret>/c2b/validation")
 # Daraja refuses C2B URLs containing "mpesa": register these aliases instead.
 @bp.post("/c2b/<secret>/validation")
+@_HOOK_DOC
+@public
 def c2b_validation(secret: str):
     """Accept a well-formed C2B payment (the sale is matched at confirmation)."""
     body, _ = _checked_body(secret)
@@ -73,6 +90,8 @@ def c2b_validation(secret: str):
 
 @bp.post("/mpesa/<secret>/c2b/confirmation")
 @bp.post("/c2b/<secret>/confirmation")
+@_HOOK_DOC
+@public
 def c2b_confirmation(secret: str):
     """Store a C2B confirmation once and match it to a sale by account reference."""
     body, raw = _checked_body(secret)

@@ -9,7 +9,15 @@ from common.http import encode, pollable
 
 from . import services
 from .export import report_csv
-from .schemas import ReportArgsSchema, RerollResultSchema, RerollSchema, TodaySchema, dump_report
+from .schemas import (
+    ROW_SCHEMAS,
+    ReportArgsSchema,
+    ReportSchema,
+    RerollResultSchema,
+    RerollSchema,
+    TodaySchema,
+    dump_report,
+)
 
 bp = Blueprint("reports", __name__, url_prefix="/api/reports", description="Dashboards and reports")
 
@@ -25,6 +33,25 @@ def today(business: str):
 
 
 @bp.get("/businesses/<business>/reports/<kind>")
+@bp.doc(
+    parameters=[
+        {
+            "in": "path",
+            "name": "kind",
+            "required": True,
+            "schema": {"type": "string", "enum": list(ROW_SCHEMAS)},
+        }
+    ],
+    responses={
+        200: {
+            "description": "The report (JSON), or with format=csv a CSV download",
+            "content": {
+                "application/json": {"schema": ReportSchema},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
 @login_required("owner")
 @bp.arguments(ReportArgsSchema, location="query", unknown=RAISE)
 def report(args: dict, business: str, kind: str):

@@ -5,6 +5,7 @@ import datetime as dt
 from marshmallow import RAISE, Schema, fields, validate
 
 from common.auth import BUSINESSES
+from common.fields import AsOf
 
 # Older dates are typos; they also keep day arithmetic far from datetime's limits.
 EARLIEST = dt.date(2000, 1, 1)
@@ -38,6 +39,19 @@ class TodaySchema(Schema):
     needs_review_mpesa = fields.Integer()
     low_stock_count = fields.Integer()
     laundry_orders = fields.Dict(keys=fields.String(), values=fields.Integer())
+    as_of = AsOf()
+
+
+class ReportSchema(Schema):
+    """A report's JSON answer; its rows take the shape of that report's row schema below."""
+
+    business = fields.String()
+    report = fields.String()
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+    rows = fields.List(fields.Dict())
+    totals = fields.Dict()
+    as_of = AsOf()
 
 
 class ReportArgsSchema(StrictSchema):

@@ -1,0 +1,233 @@
+"""Who may call what: every documented operation × every kind of caller, from the OpenAPI documents.
+
+Each route declares its rule (`login_required(...)` or `public`, shown as `x-auth-rule`); an
+operation without one fails here, so a new endpoint cannot skip the question. Callers: nobody,
+a tampered token, an expired one, a logged-out one, staff of another business, staff, the owner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import Business, User
+from accounts.models import db as accounts_db
+from accounts.services import ensure_businesses
+from common.auth import BUSINESSES, decode_token, issue_token, revoke
+from inventory.models import Product
+from inventory.models import db as inventory_db
+from payments.models import MpesaPayment, Sale, SaleLine
+from payments.models import db as payments_db
+from support.env import MPESA_WEBHOOK_SECRET, SECRET
+from support.specs import all_specs, operations
+
+SPECS = all_specs()
+OPERATIONS = [
+    (service, method, path) for service, spec in SPECS.items() for method, path, _ in operations(spec)
+]
+CALLERS = ("anonymous", "tampered", "expired", "logged_out", "other_business_staff", "staff", "owner")
+REFUSED_WITHOUT_A_GOOD_TOKEN = ("anonymous", "tampered", "expired", "logged_out")
+C2B_RECEIPT = "RKTMATRIX1"
+# A well-formed body per operation that takes one (so a refusal is about the caller, not the
+# body); "{product}" and "{sale}" are the rows made below. A new operation with a body needs one.
+BODIES = {
+    # One account per caller: the per-account login limit would otherwise answer the later ones.
+    ("post", "/api/auth/login"): {"username": "{caller}", "password": "not-a-password"},
+    ("post", "/api/inventory/businesses/{business}/products"): {
+        "sku": "M1",
+        "name": "Matrix",
+        "unit": "piece",
+        "price": "10.00",
+        "track_stock": False,
+    },
+    ("patch", "/api/inventory/products/{product_id}"): {"name": "Renamed"},
+    ("put", "/api/inventory/products/{product_id}/price"): {"price": "12.00"},
+    ("post", "/api/inventory/businesses/{business}/movements"): {
+        "product_id": "{product}",
+        "kind": "receive",
+        "quantity": "1",
+    },
+    ("post", "/api/payments/businesses/{business}/sales"): {
+        "method": "cash",
+        "lines": [{"product_id": "{product}", "quantity": "1"}],
+    },
+    ("post", "/api/payments/sales/{sale_id}/order-status"): {"status": "washing"},
+    ("post", "/api/payments/sales/{sale_id}/stk-push"): {"phone": "0712345678"},
+    ("post", "/api/payments/mpesa/{payment_id}/resolve"): {"action": "failed", "note": "checked"},
+    ("post", "/api/payments/c2b/{trans_id}/attach"): {"sale_id": "{sale}"},
+    ("post", "/api/reports/rollups"): {"from": "2026-01-01", "to": "2026-01-02", "business": "water"},
+}
+QUERIES = {
+    ("get", "/api/reports/businesses/{business}/reports/{kind}"): {"from": "2026-01-01", "to": "2026-01-02"}
+}
+HOOK_BODY = {}  # the hooks are public: every caller must get the same answer
+
+
+@pytest.fixture
+def rows(app_for) -> dict[str, int]:
+    """Users, a water product, a paid water sale and a payment under review, an unmatched C2B payment."""
+    with app_for("accounts").app_context():
+        ensure_businesses()
+        # Straight into the table: nobody logs in as them, so no password hashing to wait for.
+        people = {
+            "owner": User(username="boss", role="owner", businesses=_businesses(BUSINESSES)),
+            "staff": User(username="amina", role="staff", businesses=_businesses(["water"])),
+            "other_business_staff": User(
+                username="baraka", role="staff", businesses=_businesses(["laundry"])
+            ),
+        }
+        for person in people.values():
+            person.display_name, person.password_hash = person.username.title(), "not-a-hash"
+        accounts_db.session.add_all(people.values())
+        accounts_db.session.commit()
+        users = {caller: person.id for caller, person in people.items()}
+    with app_for("inventory").app_context():
+        product = Product(
+            business="water", sku="W1", name="Refill", unit="l", price=Decimal("50.00"), track_stock=False
+        )
+        inventory_db.session.add(product)
+        inventory_db.session.commit()
+        product_id = product.id
+    with app_for("payments").app_context():
+        now = dt.datetime.now(dt.UTC)
+        sale = Sale(
+            idempotency_key=uuid.uuid4(),
+            business="water",
+            method="cash",
+            status="paid",
+            total=Decimal("50.00"),
+            paid_at=now,
+        )
+        sale.lines.append(
+            SaleLine(
+                product_id=product_id,
+                name="Refill",
+                quantity=Decimal("1"),
+                unit_price=Decimal("50.00"),
+                line_total=Decimal("50.00"),
+            )
+        )
+        review = MpesaPayment(
+            sale=sale,
+            business="water",
+            kind="stk",
+            status="needs_review",
+            amount=Decimal("50.00"),
+            review_reason="matrix",
+        )
+        unmatched = MpesaPayment(
+            kind="c2b",
+            status="unmatched",
+            amount=Decimal("50.00"),
+            receipt=C2B_RECEIPT,
+            account_reference="x",
+        )
+        payments_db.session.add_all([sale, review, unmatched])
+        payments_db.session.commit()
+        return {"product": product_id, "sale": sale.id, "payment": review.id, **users}
+
+
+def _businesses(codes) -> list[Business]:
+    return [accounts_db.session.get(Business, code) for code in codes]
+
+
+def _token(app_for, caller: str, rows: dict[str, int]) -> str | None:
+    """A fresh token per request: logout, one of the operations, revokes the token it is sent with."""
+    if caller == "anonymous":
+        return None
+    role = "owner" if caller == "owner" else "staff"
+    businesses = {"owner": list(BUSINESSES), "other_business_staff": ["laundry"]}.get(caller, ["water"])
+    user_id = rows.get(caller, rows["staff"])
+    token, _ = issue_token(SECRET, user_id, caller, role, businesses, -60 if caller == "expired" else 3600)
+    if caller == "tampered":
+        head, claims, signature = token.split(".")
+        token = ".".join((head, claims, ("A" if signature[0] != "A" else "B") + signature[1:]))
+    if caller == "logged_out":
+        with app_for("accounts").app_context():
+            revoke(decode_token(SECRET, token))
+    return token
+
+
+def _fill(value, names: dict):
+    if isinstance(value, dict):
+        return {key: _fill(item, names) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fill(item, names) for item in value]
+    if isinstance(value, str) and value.startswith("{") and value.strip("{}") in names:
+        return names[value.strip("{}")]
+    return value
+
+
+def _url(path: str, rows: dict[str, int]) -> str:
+    values = {
+        "business": "water",
+        "product_id": rows["product"],
+        "sale_id": rows["sale"],
+        "payment_id": rows["payment"],
+        "trans_id": C2B_RECEIPT,
+        "kind": "revenue",
+        "secret": MPESA_WEBHOOK_SECRET,
+    }
+    return path.format(**values)
+
+
+def _call(app_for, service, method, path, caller, rows):
+    headers = {"Idempotency-Key": str(uuid.uuid4())}
+    token = _token(app_for, caller, rows)
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    operation = SPECS[service]["paths"][path][method]
+    body = None
+    if "requestBody" in operation:
+        body = (
+            HOOK_BODY
+            if path.startswith("/hooks/")
+            else _fill(BODIES[(method, path)], {**rows, "caller": caller})
+        )
+    client = app_for(service).test_client()
+    return client.open(
+        _url(path, rows),
+        method=method.upper(),
+        json=body,
+        headers=headers,
+        query_string=QUERIES.get((method, path)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("service", "method", "path"), OPERATIONS, ids=[f"{m.upper()} {p}" for _, m, p in OPERATIONS]
+)
+def test_every_operation_refuses_and_admits_exactly_whom_its_rule_says(app_for, rows, service, method, path):
+    operation = SPECS[service]["paths"][path][method]
+    rule = operation.get("x-auth-rule")
+    assert rule in ("public", "user", "owner"), (
+        f"{method.upper()} {path}: declare login_required(...) or public"
+    )
+    if "requestBody" in operation and not path.startswith("/hooks/"):
+        assert (method, path) in BODIES, f"{method.upper()} {path}: add a well-formed body to BODIES"
+    answers = {caller: _call(app_for, service, method, path, caller, rows) for caller in CALLERS}
+    for caller, answer in answers.items():
+        assert answer.status_code < 500, (caller, answer.status_code, answer.get_data(as_text=True))
+        if answer.status_code >= 400:
+            assert answer.mimetype == "application/problem+json", caller
+    statuses = {caller: answer.status_code for caller, answer in answers.items()}
+    if rule == "public":
+        assert len(set(statuses.values())) == 1, statuses  # the token changes nothing
+        return
+    for caller in REFUSED_WITHOUT_A_GOOD_TOKEN:
+        assert statuses[caller] == 401, statuses
+    admitted = ("staff", "owner") if rule == "user" else ("owner",)
+    for caller in admitted:
+        assert statuses[caller] not in (401, 403), statuses
+    if rule == "owner":
+        assert statuses["staff"] == 403 and statuses["other_business_staff"] == 403, statuses
+    elif "{business}" in path:
+        assert statuses["other_business_staff"] == 403, statuses
+    elif "_id}" in path:
+        # Another business's row: payments hides it (404), inventory refuses it (403).
+        assert statuses["other_business_staff"] in (403, 404), statuses
+    else:
+        assert statuses["other_business_staff"] not in (401, 403), statuses  # their own account
