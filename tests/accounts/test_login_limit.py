@@ -46,18 +46,19 @@ def test_24_tries_from_12_addresses_at_one_account_are_throttled(client):
 def test_other_accounts_behind_the_same_address_are_not_affected(client, app_for):
     with app_for("accounts").app_context():
         create_user("otieno", "otieno-pass-2026", "staff", ["retail"])
-    for i in range(10):
+    for i in range(login_limit.FREE_FAILURES + 1):
         _login(client, f"guess-{i}")
+    assert_problem(_login(client, "the-right-pass-9"), 429)
     assert _login(client, "otieno-pass-2026", username="otieno").status_code == 200
 
 
 def test_the_lock_grows_but_never_past_a_minute_and_a_success_clears_it(client):
     redis = Redis.from_url(os.environ["REDIS_CACHE_URL"])
     failures, closed = login_limit._keys("wanjiku")
-    for i in range(40):
+    for i in range(login_limit.FREE_FAILURES + 6):  # enough doublings to reach the cap
         redis.delete(closed)  # as if each lock had lapsed: every try is a counted failure
         assert _login(client, f"guess-{i}").status_code == 401
-    assert 0 < _closed_key_ttl("wanjiku") <= login_limit.MAX_LOCK_SECONDS
+    assert login_limit.FIRST_LOCK_SECONDS < _closed_key_ttl("wanjiku") <= login_limit.MAX_LOCK_SECONDS
     redis.delete(closed)
     assert _login(client, "the-right-pass-9").status_code == 200
     assert not redis.exists(failures) and not redis.exists(closed)

@@ -36,6 +36,7 @@ C2B_RECEIPT = "RKTMATRIX1"
 BODIES = {
     # One account per caller: the per-account login limit would otherwise answer the later ones.
     ("post", "/api/auth/login"): {"username": "{caller}", "password": "not-a-password"},
+    ("put", "/api/auth/me/language"): {"language": "sw"},
     ("post", "/api/inventory/businesses/{business}/products"): {
         "sku": "M1",
         "name": "Matrix",
