@@ -108,7 +108,7 @@ def sign_in(page: Page, login: dict) -> None:
     session = {"token": login["token"], "expiresAt": login["expires_at"], "user": login["user"]}
     page.evaluate("(s) => localStorage.setItem('tomtin.session', JSON.stringify(s))", session)
     page.reload()
-    expect(page.get_by_text("Money today")).to_be_visible()
+    expect(page.locator("main.home")).to_be_visible()
 
 
 def log_in(page: Page, user=OWNER) -> None:

@@ -67,3 +67,29 @@ def test_three_sales_offline_survive_a_reload_and_are_recorded_exactly_once(
     assert len({s["id"] for s in sales}) == 3
     assert all(s["status"] == "paid" and s["total"] == "50.00" for s in sales)
     assert page.evaluate(OUTBOX_COUNT, user_id) == 0
+
+
+def test_every_open_tab_shows_the_same_outbox_count(stack, logins, context, page):
+    sign_in(page, logins["owner"])
+    other = context.new_page()
+    other.goto("/")
+    expect(other.locator("main.home")).to_be_visible()
+
+    # Sales cannot reach the server for now: the one recorded in the first tab stays on the phone.
+    def refuse_sales(route):
+        if route.request.method == "POST":
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/api/payments/businesses/*/sales", refuse_sales)
+    sell_cash(page, "Refill 20 litres")
+    expect(page.get_by_text("1 sale is waiting to be sent")).to_be_visible()
+    # The second tab has no reason of its own to look at the outbox: it is told.
+    expect(other.get_by_text("1 sale is waiting to be sent")).to_be_visible()
+
+    # Back on line, one tab sends it (retrying on its own); the other learns of it from that tab.
+    context.unroute("**/api/payments/businesses/*/sales")
+    expect(page.get_by_text("waiting to be sent")).to_have_count(0, timeout=30_000)
+    expect(other.get_by_text("waiting to be sent")).to_have_count(0, timeout=30_000)
+    assert len(server_sales(stack, "water", logins["owner"]["token"])) == 1
