@@ -1,5 +1,5 @@
 # The two commands that matter: `make run` and `make test` (see README.md).
-.PHONY: run test test-unit setup lint lock bench backup restore fresh-check clean
+.PHONY: run test test-unit setup lint lock bench soak backup restore fresh-check clean
 
 run:
 	scripts/run.sh
@@ -23,6 +23,10 @@ lock:
 
 bench:
 	scripts/bench.sh
+
+# The fault suite at full size, with its table of figures (README.md "Reliability").
+soak:
+	scripts/soak.sh $(ARGS)
 
 # Backups of the development database (production: the compose `backup` service; README.md "Backups").
 # `make restore FILE=...` restores one; the database it replaces is kept under a dated name.

@@ -6,6 +6,7 @@ a fault test starts one of these on its own port, in its own temporary directory
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -104,3 +105,43 @@ def fill_until_refused(client: Redis, prefix: str = "tomtin:filler") -> int:
         except OutOfMemoryError:
             return written
         written += 1
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL cluster (trust on loopback) that a test may restart at will.
+
+    Started as the postgres account when the tests run as root (PostgreSQL refuses root).
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+        self.directory = directory
+        self.data = directory / "data"
+        self.port = free_port()
+        self.user = "postgres" if os.geteuid() == 0 else None
+
+    def admin_url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def _run(self, tool: str, *args: str) -> None:
+        subprocess.run([self.bindir / tool, *args], user=self.user, check=True, capture_output=True)
+
+    def start(self) -> PostgresServer:
+        if not self.data.exists():
+            if self.user:
+                shutil.chown(self.directory, self.user)
+            self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--no-sync")
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.directory / "log"), "-w", "start"
+        )
+        return self
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def restart(self, down_for: float = 0) -> None:
+        """A fast shutdown (every connection is cut), `down_for` seconds down, then started again."""
+        self.stop()
+        time.sleep(down_for)
+        self.start()

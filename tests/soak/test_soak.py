@@ -1,0 +1,44 @@
+"""The short soak (`make test`): every fault scenario at a small size against the real stack;
+nothing lost or doubled, no unhandled 500, every process recovered without a restart.
+`make soak` runs the same scenarios at full size and prints the table (tests/soak/run.py)."""
+
+import pytest
+from soak.scenarios import SCENARIOS, SHORT
+from soak.stack import SoakStack
+from soak.table import markdown
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def soak():
+    running = SoakStack()
+    try:
+        running.start()
+        running.soak_product = running.product("water", "SOAK-20L")
+        yield running
+    finally:
+        running.stop()
+
+
+# Until the outbox counts an event delivered only when its consumer applied it (the contracts
+# change), a stock event whose job vanished with Redis, or failed while PostgreSQL was down, is
+# never re-sent: these two scenarios lose stock movements and are expected to fail.
+NEEDS_OUTBOX_ACK = pytest.mark.xfail(reason="needs the outbox acknowledgement (contracts)", strict=False)
+CASES = [
+    pytest.param(
+        s,
+        id=s.__name__,
+        marks=NEEDS_OUTBOX_ACK if s.__name__ in ("redis_restarted", "postgres_restarted") else (),
+    )
+    for s in SCENARIOS
+]
+
+
+@pytest.mark.parametrize("scenario", CASES)
+def test_fault_scenario_loses_and_doubles_nothing(soak, scenario):
+    row = scenario(soak, SHORT, soak.soak_product)
+    table = markdown([row])
+    assert row.requests > 0 and row.faults > 0, table
+    assert (row.lost, row.doubled, row.unhandled) == (0, 0, 0), table
+    assert row.recovered, table
