@@ -43,9 +43,10 @@ def stk_query() -> dict[str, str]:
     return services.query_push(_authorized_store(), _body())
 
 
+@bp.post("/mpesa/c2b/v1/registerurl")
 @bp.post("/mpesa/c2b/v2/registerurl")
 def register_urls() -> dict[str, str]:
-    """Register C2B validation and confirmation URLs."""
+    """Register C2B validation and confirmation URLs (v1 is what client libraries call; v2 is newer)."""
     return services.register_urls(_authorized_store(), _body())
 
 

@@ -4,6 +4,7 @@ from flask import Blueprint, request
 
 from simulators.daraja.api import current_store
 from simulators.daraja.errors import DarajaError
+from simulators.daraja.validation import digits
 
 bp = Blueprint("simulator", __name__)
 
@@ -18,6 +19,20 @@ def pushes() -> dict[str, object]:
 def c2b() -> dict[str, object]:
     """Registered C2B URLs and simulated payments with their notifications."""
     return current_store().c2b_view()
+
+
+@bp.post("/simulator/c2b/external-validation")
+def external_validation() -> dict[str, object]:
+    """Turn C2B validation calls on or off for a shortcode: {"ShortCode", "enabled": bool}."""
+    body = request.get_json(force=True, silent=True)
+    if not isinstance(body, dict):
+        raise DarajaError(400, "400.002.02", "Bad Request - Invalid JSON body")
+    shortcode = digits(body, "ShortCode", 5, 7)
+    enabled = body.get("enabled")
+    if not isinstance(enabled, bool):
+        raise DarajaError(400, "400.002.02", "Bad Request - Invalid enabled")
+    current_store().set_external_validation(shortcode, enabled)
+    return {"ShortCode": shortcode, "enabled": enabled}
 
 
 @bp.post("/simulator/expire-tokens")

@@ -158,10 +158,12 @@ def _notify_c2b(store: Store, registration: Registration, payment: Payment) -> N
     def record(delivery: Delivery) -> None:
         store.record(payment, delivery)
 
-    answer = callbacks.post_json(registration.validation_url, payment.body, "validation", record)
-    if not _validation_accepted(answer, registration.response_type):
-        store.set_payment_status(payment, "rejected")
-        return
+    # Validation is opt-in at Safaricom: by default only the confirmation is sent.
+    if store.validates(payment.shortcode):
+        answer = callbacks.post_json(registration.validation_url, payment.body, "validation", record)
+        if not _validation_accepted(answer, registration.response_type):
+            store.set_payment_status(payment, "rejected")
+            return
     balance = store.credit(payment.shortcode, payment.amount)
     confirmation = {**payment.body, "OrgAccountBalance": f"{balance:.2f}"}
     store.set_payment_status(payment, "confirmed")

@@ -102,6 +102,8 @@ class Store:
         self.token_expires_at = 0.0
         self.pushes: dict[str, Push] = {}
         self.registrations: dict[str, Registration] = {}
+        # Shortcodes whose owner asked Safaricom for external validation (off by default).
+        self.validating: set[str] = set()
         self.payments: list[Payment] = []
         self.balances: dict[str, int] = {}
         self.taken_ids: set[str] = set()
@@ -160,6 +162,16 @@ class Store:
         with self.lock:
             return self.registrations.get(shortcode)
 
+    def set_external_validation(self, shortcode: str, enabled: bool) -> None:
+        """Turn the validation call on or off for a shortcode (Safaricom does it on request)."""
+        with self.lock:
+            (self.validating.add if enabled else self.validating.discard)(shortcode)
+
+    def validates(self, shortcode: str) -> bool:
+        """Whether C2B payments to shortcode are sent to its ValidationURL first."""
+        with self.lock:
+            return shortcode in self.validating
+
     def add_payment(self, payment: Payment) -> None:
         """Remember a simulated C2B payment."""
         with self.lock:
@@ -180,7 +192,10 @@ class Store:
         """Registrations and payments as JSON-ready dicts."""
         with self.lock:
             return {
-                "registrations": [asdict(reg) for reg in self.registrations.values()],
+                "registrations": [
+                    {**asdict(reg), "external_validation": reg.shortcode in self.validating}
+                    for reg in self.registrations.values()
+                ],
                 "payments": [asdict(payment) for payment in self.payments],
             }
 
@@ -215,5 +230,6 @@ class Store:
             self.settings = self.startup_settings
             self.pushes.clear()
             self.registrations.clear()
+            self.validating.clear()
             self.payments.clear()
             self.balances.clear()

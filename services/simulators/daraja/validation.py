@@ -16,6 +16,9 @@ BUY_GOODS = "CustomerBuyGoodsOnline"
 TRANSACTION_TYPES = (PAYBILL, BUY_GOODS)
 RESPONSE_TYPES = ("Completed", "Cancelled")
 MAX_AMOUNT = 250_000
+# Safaricom documents 13 characters for TransactionDesc but accepts longer ones (the Node
+# clients send a 20-character default); this bound only keeps an absurd body a 400.
+TRANSACTION_DESC_MAX = 100
 # Daraja refuses C2B URLs containing these words, in any case.
 FORBIDDEN_URL_WORDS = ("mpesa", "safaricom", "exe", "cmd", "sql", "query")
 
@@ -167,7 +170,7 @@ def stk_push(body: object, passkey: str) -> StkPushRequest:
     customer = phone(body, "PhoneNumber")
     callback_url = url(body, "CallBackURL")
     reference = text(body, "AccountReference", 12)
-    text(body, "TransactionDesc", 13)
+    text(body, "TransactionDesc", TRANSACTION_DESC_MAX)
     check_password(body, shortcode, stamp, passkey)
     return StkPushRequest(shortcode, value, customer, callback_url, reference)
 

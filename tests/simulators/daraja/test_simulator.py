@@ -403,6 +403,8 @@ def test_push_accepts_numbers_digit_strings_and_tills(client: FlaskClient, auth,
         BusinessShortCode=174379,
         TransactionType="CustomerBuyGoodsOnline",
         PartyB="5123456",
+        # Safaricom documents 13 characters but accepts the Node clients' 20-character default.
+        TransactionDesc="Lipa na M-Pesa Payme",
     )
     assert client.post(STK, json=body, headers=auth).status_code == 200
     assert pushes(client)[0]["amount"] == 250000
@@ -439,7 +441,8 @@ def test_push_accepts_numbers_digit_strings_and_tills(client: FlaskClient, auth,
         ("CallBackURL", 42),
         ("AccountReference", "ABCDEFGHIJKLM"),
         ("AccountReference", ""),
-        ("TransactionDesc", "ABCDEFGHIJKLMN"),
+        ("TransactionDesc", "x" * 101),
+        ("TransactionDesc", ""),
         ("TransactionDesc", ["x"]),
         ("Password", ""),
         ("Password", MISSING),
@@ -506,8 +509,13 @@ def test_connection_errors_are_retried_then_given_up(
 # --- C2B ----------------------------------------------------------------------------------
 
 
-def register(client: FlaskClient, auth, receiver, response_type: str = "Completed", **urls: str):
-    """Register the receiver's C2B URLs for shortcode 600000."""
+def register(
+    client: FlaskClient, auth, receiver, response_type: str = "Completed", validate: bool = False, **urls: str
+):
+    """Register the receiver's C2B URLs for shortcode 600000 (with validation calls if `validate`)."""
+    if validate:
+        switch = {"ShortCode": "600000", "enabled": True}
+        assert client.post("/simulator/c2b/external-validation", json=switch).status_code == 200
     body = {
         "ShortCode": "600000",
         "ResponseType": response_type,
@@ -530,8 +538,15 @@ def simulate(client: FlaskClient, auth, amount: int = 10, shortcode: str = "6000
     return client.post(SIMULATE, json=body, headers=auth)
 
 
-def test_register_urls_answers_success(client: FlaskClient, auth, receiver) -> None:
-    response = register(client, auth, receiver)
+@pytest.mark.parametrize("version", ["v1", "v2"])
+def test_register_urls_answers_success(client: FlaskClient, auth, receiver, version: str) -> None:
+    body = {
+        "ShortCode": "600000",
+        "ResponseType": "Completed",
+        "ConfirmationURL": receiver.url("/c2b/confirm"),
+        "ValidationURL": receiver.url("/c2b/validate"),
+    }
+    response = client.post(f"/mpesa/c2b/{version}/registerurl", json=body, headers=auth)
     assert response.status_code == 200
     assert set(response.json) == {"OriginatorCoversationID", "ResponseCode", "ResponseDescription"}
     assert response.json["ResponseCode"] == "0"
@@ -565,8 +580,18 @@ def test_register_rejects_invalid_fields(client: FlaskClient, auth, receiver, fi
     )
 
 
-def test_c2b_payment_posts_validation_then_confirmation(client: FlaskClient, auth, receiver) -> None:
+def test_c2b_payment_by_default_posts_only_the_confirmation(client: FlaskClient, auth, receiver) -> None:
+    receiver.replies["/c2b/validate"] = {"ResultCode": "C2B00012", "ResultDesc": "Rejected"}
     register(client, auth, receiver)
+    simulate(client, auth, amount=10)
+    [confirmation] = receiver.wait_for("/c2b/confirm")
+    assert confirmation["TransAmount"] == "10.00"
+    assert receiver.bodies("/c2b/validate") == []
+    assert client.get("/simulator/c2b").json["payments"][0]["status"] == "confirmed"
+
+
+def test_c2b_payment_posts_validation_then_confirmation(client: FlaskClient, auth, receiver) -> None:
+    register(client, auth, receiver, validate=True)
     response = simulate(client, auth, amount=10)
     assert response.status_code == 200
     assert response.json["ResponseCode"] == "0"
@@ -604,7 +629,7 @@ def test_c2b_payment_posts_validation_then_confirmation(client: FlaskClient, aut
 
 def test_c2b_rejected_validation_gets_no_confirmation(client: FlaskClient, auth, receiver) -> None:
     receiver.replies["/c2b/validate"] = {"ResultCode": "C2B00012", "ResultDesc": "Rejected"}
-    register(client, auth, receiver)
+    register(client, auth, receiver, validate=True)
     simulate(client, auth)
     assert wait_until(lambda: client.get("/simulator/c2b").json["payments"][0]["status"] == "rejected")
     assert len(receiver.bodies("/c2b/validate")) == 1
@@ -616,7 +641,7 @@ def test_c2b_unreachable_validation_follows_response_type(
     client: FlaskClient, auth, receiver, monkeypatch: pytest.MonkeyPatch, response_type: str, status: str
 ) -> None:
     monkeypatch.setattr(callbacks, "RETRY_PAUSE_SECONDS", 0.01)
-    register(client, auth, receiver, response_type, ValidationURL=closed_port_url("/c2b/validate"))
+    register(client, auth, receiver, response_type, True, ValidationURL=closed_port_url("/c2b/validate"))
     simulate(client, auth)
     assert wait_until(lambda: client.get("/simulator/c2b").json["payments"][0]["status"] == status)
     expected_confirmations = 1 if status == "confirmed" else 0
