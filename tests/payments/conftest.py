@@ -15,6 +15,7 @@ from inventory.models import db as inventory_db
 from payments.models import MpesaPayment, Sale
 from payments.models import db as payments_db
 from support.env import MPESA_WEBHOOK_SECRET
+from support.mpesa_data import stk_body  # noqa: F401 - the payments tests take it from here
 
 PRODUCTS = (
     ("water", "R20", "Refill 20 L", "50.00", False, "0"),
@@ -111,29 +112,6 @@ def pending_payment(app, products):
             return sale.id, payment.id, checkout
 
     return make
-
-
-def stk_body(checkout: str, code: int = 0, amount: float | int = 900, receipt: str = "NLJ7RT61SV") -> dict:
-    """A Daraja STK callback body, shaped exactly as DARAJA.md shows it."""
-    callback = {
-        "MerchantRequestID": "29115-34620561-1",
-        "CheckoutRequestID": checkout,
-        "ResultCode": code,
-        "ResultDesc": "The service request is processed successfully."
-        if code == 0
-        else "Request cancelled by user.",
-    }
-    if code == 0:
-        callback["CallbackMetadata"] = {
-            "Item": [
-                {"Name": "Amount", "Value": amount},
-                {"Name": "MpesaReceiptNumber", "Value": receipt},
-                {"Name": "Balance"},
-                {"Name": "TransactionDate", "Value": 20191219102115},
-                {"Name": "PhoneNumber", "Value": 254712345678},
-            ]
-        }
-    return {"Body": {"stkCallback": callback}}
 
 
 def post_callback(client, body, secret_path: str = HOOK):

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from rq.registry import StartedJobRegistry
 
 from common.redis_conn import QUEUE_NAMES
+from support.mpesa_data import stk_body
 from support.servers import fill_until_refused
 
 from .load import Tally, in_background, mpesa_sale, record, sale, send
@@ -175,8 +176,8 @@ def callback_storm(soak: SoakStack, size: Size, product: int) -> Row:
     bodies = []
     for checkout, amount in rows:
         receipt = "S" + uuid.uuid4().hex[:9].upper()
-        bodies += [_stk_body(checkout, 0, int(amount), receipt)] * (per_push - 1)
-        bodies.append(_stk_body(checkout, 1032, int(amount), receipt))  # a failure after (or before) success
+        bodies += [stk_body(checkout, 0, int(amount), receipt)] * (per_push - 1)
+        bodies.append(stk_body(checkout, 1032, int(amount), receipt))  # a failure after (or before) success
     random.Random(12).shuffle(bodies)
     acked = 0
     lock = threading.Lock()
@@ -243,26 +244,6 @@ def two_devices(soak: SoakStack, size: Size, product: int) -> Row:
         row.doubled += differing
         row.details["devices told different sale ids"] = differing
     return row
-
-
-def _stk_body(checkout: str, code: int, amount: int, receipt: str) -> dict:
-    callback = {
-        "MerchantRequestID": "soak",
-        "CheckoutRequestID": checkout,
-        "ResultCode": code,
-        "ResultDesc": "The service request is processed successfully."
-        if code == 0
-        else "Request cancelled by user.",
-    }
-    if code == 0:
-        callback["CallbackMetadata"] = {
-            "Item": [
-                {"Name": "Amount", "Value": amount},
-                {"Name": "MpesaReceiptNumber", "Value": receipt},
-                {"Name": "PhoneNumber", "Value": 254712345901},
-            ]
-        }
-    return {"Body": {"stkCallback": callback}}
 
 
 _PUSHES = sa.text("SELECT checkout_request_id, amount FROM payments.mpesa_payments WHERE id = ANY(:ids)")

@@ -36,3 +36,26 @@ def seed_pending_pushes(count: int, first_amount: int = 101) -> list[tuple[str, 
         made.append((checkout, int(amount)))
     db.session.commit()
     return made
+
+
+def stk_body(checkout: str, code: int = 0, amount: float | int = 900, receipt: str = "NLJ7RT61SV") -> dict:
+    """A Daraja STK callback body, shaped exactly as DARAJA.md shows it."""
+    callback = {
+        "MerchantRequestID": "29115-34620561-1",
+        "CheckoutRequestID": checkout,
+        "ResultCode": code,
+        "ResultDesc": "The service request is processed successfully."
+        if code == 0
+        else "Request cancelled by user.",
+    }
+    if code == 0:
+        callback["CallbackMetadata"] = {
+            "Item": [
+                {"Name": "Amount", "Value": amount},
+                {"Name": "MpesaReceiptNumber", "Value": receipt},
+                {"Name": "Balance"},
+                {"Name": "TransactionDate", "Value": 20191219102115},
+                {"Name": "PhoneNumber", "Value": 254712345678},
+            ]
+        }
+    return {"Body": {"stkCallback": callback}}
