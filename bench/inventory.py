@@ -28,11 +28,11 @@ NO_CACHE = "inventory_nocache"
 
 def _seed() -> None:
     """Add tracked retail products with opening stock, through the service functions."""
-    from common.auth import BUSINESSES, Principal
+    from common.auth import Principal
     from inventory import services
     from inventory.app import create_app
 
-    owner = Principal(0, "bench", "owner", BUSINESSES, "bench", dt.datetime.now(dt.UTC))
+    owner = Principal(0, "bench", "owner", ("retail",), "bench", dt.datetime.now(dt.UTC))
     with create_app().app_context():
         for i in range(SEED_PRODUCTS):
             data = {

@@ -326,7 +326,7 @@ def run(ctx: Context | None) -> list[Row]:
 
 
 def _owner_token() -> str:
-    from common.auth import BUSINESSES, issue_token
+    from common.auth import issue_token
 
     token, _ = issue_token(os.environ["SECRET_KEY"], 1, "bench", "owner", list(BUSINESSES), 3600)
     return token

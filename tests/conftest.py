@@ -13,8 +13,9 @@ import os
 import pytest
 from redis import Redis
 
-from common.auth import BUSINESSES, issue_token
+from common.auth import issue_token
 from support import database
+from support.businesses import BUSINESSES
 from support.env import SECRET, service_environment
 
 

@@ -1,14 +1,39 @@
-"""accounts HTTP API: login, logout, who am I."""
+"""accounts HTTP API: login and sessions, one's own password and PIN, the owner's businesses and staff."""
 
 from flask import current_app
 from flask_smorest import Blueprint
 
 from common.auth import current_principal, login_required, public, revoke
 
-from . import services
-from .schemas import LanguageSchema, LoginSchema, TokenSchema, UserSchema
+from . import owner, services
+from .schemas import (
+    BusinessChangeSchema,
+    BusinessSchema,
+    LanguageSchema,
+    LoginSchema,
+    NewBusinessSchema,
+    NewStaffSchema,
+    OneTimeCodeSchema,
+    PasswordChangeSchema,
+    PinSchema,
+    StaffChangeSchema,
+    StaffSchema,
+    SwitchSchema,
+    TokenSchema,
+    UserSchema,
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Login and identity")
+
+
+def _signing() -> tuple[str, int]:
+    """The secret and lifetime every token (and every ended session) is measured by."""
+    settings = current_app.extensions["tomtin"]["settings"]
+    return settings.secret_key, settings.token_ttl_seconds
+
+
+def _ttl() -> int:
+    return _signing()[1]
 
 
 @bp.post("/login")
@@ -16,9 +41,8 @@ bp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Login and 
 @bp.arguments(LoginSchema)
 @bp.response(200, TokenSchema)
 def login(body):
-    """Exchange a username and password for a signed, expiring token."""
-    settings = current_app.extensions["tomtin"]["settings"]
-    return services.login(body["username"], body["password"], settings.secret_key, settings.token_ttl_seconds)
+    """Exchange a username and password (or a one-time code) for a signed, expiring token."""
+    return services.login(body["username"], body["password"], *_signing())
 
 
 @bp.post("/logout")
@@ -41,7 +65,7 @@ def me():
 @bp.response(204)
 @login_required()
 def session():
-    """204 while the caller's token is valid and not logged out: the gateway's revocation check."""
+    """204 while the caller's token is valid, not logged out and its user's sessions not ended."""
 
 
 @bp.put("/me/language")
@@ -51,3 +75,102 @@ def session():
 def set_language(body):
     """Change the language the app is shown in for the logged-in user (en or sw)."""
     return services.set_language(current_principal().user_id, body["language"])
+
+
+@bp.post("/refresh")
+@bp.response(200, TokenSchema)
+@login_required()
+def refresh():
+    """A new token with the caller's current businesses; the old token stops working."""
+    return services.refresh(current_principal(), *_signing())
+
+
+@bp.put("/me/password")
+@login_required()
+@bp.arguments(PasswordChangeSchema)
+@bp.response(200, TokenSchema)
+def change_password(body):
+    """Change one's own password; other sessions end and this device gets a new token."""
+    return services.change_password(
+        current_principal(), body["current_password"], body["new_password"], *_signing()
+    )
+
+
+@bp.put("/me/pin")
+@login_required()
+@bp.arguments(PinSchema)
+@bp.response(204)
+def set_pin(body):
+    """Choose one's PIN (4-6 digits) for switching to oneself on a shared phone."""
+    services.set_pin(current_principal(), body["password"], body["pin"])
+
+
+@bp.post("/switch")
+@login_required()
+@bp.arguments(SwitchSchema)
+@bp.response(200, TokenSchema)
+def switch(body):
+    """Hand a shared phone to a colleague by their PIN (rate-limited); the caller's token ends."""
+    return services.switch_user(current_principal(), body["username"], body["pin"], *_signing())
+
+
+@bp.get("/businesses")
+@login_required("owner")
+@bp.response(200, BusinessSchema(many=True))
+def list_businesses():
+    """Every business, archived ones included (owner)."""
+    return owner.list_businesses()
+
+
+@bp.post("/businesses")
+@login_required("owner")
+@bp.arguments(NewBusinessSchema)
+@bp.response(201, BusinessSchema)
+def open_business(body):
+    """Open a business of a kind (owner); refresh the token to work in it."""
+    return owner.open_business(body["name"], body["kind"])
+
+
+@bp.patch("/businesses/<business>")
+@login_required("owner")
+@bp.arguments(BusinessChangeSchema)
+@bp.response(200, BusinessSchema)
+def change_business(body, business: str):
+    """Rename, archive or reopen a business (owner); its history stays."""
+    return owner.change_business(business, body)
+
+
+@bp.get("/users")
+@login_required("owner")
+@bp.response(200, StaffSchema(many=True))
+def list_staff():
+    """Everyone with a login, disabled ones included (owner)."""
+    return owner.list_staff()
+
+
+@bp.post("/users")
+@login_required("owner")
+@bp.arguments(NewStaffSchema)
+@bp.response(201, OneTimeCodeSchema)
+def add_staff(body):
+    """Add a user (owner); the answer holds the one-time code they first log in with."""
+    user, code = owner.add_staff(body, _ttl())
+    return {"user": user, "one_time_code": code}
+
+
+@bp.patch("/users/<id:user_id>")
+@login_required("owner")
+@bp.arguments(StaffChangeSchema)
+@bp.response(200, StaffSchema)
+def change_staff(body, user_id: int):
+    """Change, disable or enable a user (owner); a disabled user's sessions end at once."""
+    return owner.change_staff(current_principal().user_id, user_id, body, _ttl())
+
+
+@bp.post("/users/<id:user_id>/password-reset")
+@login_required("owner")
+@bp.response(200, OneTimeCodeSchema)
+def reset_password(user_id: int):
+    """Replace a user's password with a one-time code (owner); their sessions end."""
+    user, code = owner.reset_password(user_id, _ttl())
+    return {"user": user, "one_time_code": code}

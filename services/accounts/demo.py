@@ -1,7 +1,7 @@
-"""Demo data for accounts: the three businesses, a demo owner and a demo staff user."""
+"""Demo data for accounts: a demo owner and a demo staff user in the businesses the migration made."""
 
 from .app import create_app
-from .services import create_user, ensure_businesses
+from .services import create_user
 
 DEMO_USERS = (
     ("owner", "owner-pass-2026", "owner", ("water", "laundry", "retail"), "Wanjiku (owner)"),
@@ -12,7 +12,6 @@ DEMO_USERS = (
 def load() -> None:
     """Create the demo users (idempotent: re-running resets their passwords)."""
     with create_app().app_context():
-        ensure_businesses()
         for username, password, role, businesses, name in DEMO_USERS:
             create_user(username, password, role, businesses, name)
 

@@ -2,6 +2,9 @@
 
 Accounts issues an HS256 JWT signed with SECRET_KEY; the other services verify it
 without a network hop. Logout puts the token's id on a Redis denylist until it expires.
+Disabling a user (or changing their role, businesses or password) ends every session they have:
+each token carries the user's session number (`sv`), and accounts records in Redis the lowest
+number still valid, which every service reads in the same round trip as the denylist.
 """
 
 from __future__ import annotations
@@ -17,13 +20,13 @@ from typing import Any
 import jwt
 from flask import current_app, g, request
 
+from .businesses import find
 from .cache import cache_redis
-from .errors import Forbidden, NotFound, Unauthorized, Unavailable
+from .errors import Forbidden, Unauthorized, Unavailable
 
 log = logging.getLogger("tomtin.auth")
 ALGORITHM = "HS256"
 ISSUER = "tomtin-accounts"
-BUSINESSES = ("water", "laundry", "retail")
 ROLES = ("owner", "staff")
 
 
@@ -37,6 +40,7 @@ class Principal:
     businesses: tuple[str, ...]
     token_id: str
     expires_at: dt.datetime
+    session: int = 0
 
     @property
     def is_owner(self) -> bool:
@@ -44,7 +48,13 @@ class Principal:
 
 
 def issue_token(
-    secret: str, user_id: int, username: str, role: str, businesses: list[str], ttl_seconds: int
+    secret: str,
+    user_id: int,
+    username: str,
+    role: str,
+    businesses: list[str],
+    ttl_seconds: int,
+    session: int = 0,
 ) -> tuple[str, dt.datetime]:
     """Sign a token for a user; returns the token and its expiry."""
     now = dt.datetime.now(dt.UTC)
@@ -56,6 +66,7 @@ def issue_token(
         "role": role,
         "biz": sorted(businesses),
         "jti": uuid.uuid4().hex,
+        "sv": session,
         "iat": now,
         "exp": expires,
     }
@@ -85,6 +96,7 @@ def decode_token(secret: str, token: str) -> Principal:
         businesses=tuple(claims.get("biz", [])),
         token_id=claims["jti"],
         expires_at=dt.datetime.fromtimestamp(claims["exp"], dt.UTC),
+        session=int(claims.get("sv", 0)),
     )
 
 
@@ -104,12 +116,35 @@ def revoke(principal: Principal) -> None:
         raise Unavailable("Could not log out right now; try again in a moment.") from exc
 
 
-def _is_revoked(token_id: str) -> bool:
+def _sessions_key(user_id: int) -> str:
+    return f"tomtin:auth:sessions-from:{user_id}"
+
+
+def end_sessions(user_id: int, first_valid: int, ttl_seconds: int) -> None:
+    """Refuse, in every service, this user's tokens numbered below `first_valid`.
+
+    The key outlives every token issued so far (`ttl_seconds` = the token lifetime)."""
     try:
-        return bool(cache_redis().exists(_revoked_key(token_id)))
+        cache_redis().set(_sessions_key(user_id), str(first_valid), ex=ttl_seconds + 1)
+    except Exception as exc:  # noqa: BLE001 - the caller must not report sessions ended
+        log.error("could not end sessions", exc_info=True)
+        raise Unavailable("Could not end this user's sessions right now; try again in a moment.") from exc
+
+
+def _refusal(principal: Principal) -> str | None:
+    """Why a verified token is no longer accepted (logged out, or its user's sessions ended)."""
+    try:
+        revoked, first_valid = cache_redis().mget(
+            _revoked_key(principal.token_id), _sessions_key(principal.user_id)
+        )
     except Exception:  # noqa: BLE001 - a Redis blip must not lock every user out
         log.warning("denylist unavailable; accepting unexpired token", exc_info=True)
-        return False
+        return None
+    if revoked:
+        return "This token was logged out; log in again."
+    if first_valid is not None and principal.session < int(first_valid):
+        return "Your account was changed or disabled; log in again."
+    return None
 
 
 def current_principal() -> Principal:
@@ -121,8 +156,9 @@ def current_principal() -> Principal:
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("Log in first: send 'Authorization: Bearer <token>'.")
     principal = decode_token(current_app.extensions["tomtin"]["settings"].secret_key, token.strip())
-    if _is_revoked(principal.token_id):
-        raise Unauthorized("This token was logged out; log in again.")
+    refusal = _refusal(principal)
+    if refusal:
+        raise Unauthorized(refusal)
     g.principal = principal
     return principal
 
@@ -157,11 +193,12 @@ def public(view: Callable) -> Callable:
 
 
 def check_business(principal: Principal, code: str, allow_all: bool = False) -> tuple[str, ...]:
-    """The business codes this request covers; 404 for unknown, 403 for not-yours."""
+    """The business codes this request covers, from the token (accounts decides who has which).
+
+    Only a refusal reads the published businesses: 404 for a code that is no business, else 403."""
     if allow_all and code == "all":
         return principal.businesses
-    if code not in BUSINESSES:
-        raise NotFound(f"Unknown business {code!r}; expected one of {', '.join(BUSINESSES)}.")
-    if code not in principal.businesses:
-        raise Forbidden(f"You do not have access to the {code} business.")
-    return (code,)
+    if code in principal.businesses:
+        return (code,)
+    find(current_app.extensions["sqlalchemy"].session, code)
+    raise Forbidden(f"You do not have access to the {code} business.")

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from common.auth import BUSINESSES, Principal
+from common.auth import Principal
 
 from . import services
 from .app import create_app
@@ -25,7 +25,9 @@ DEMO_PRODUCTS = (
     ("retail", "AIRTIME-100", "Airtime 100", "piece", "100.00", False, "0", "0"),
 )
 # The demo owner as the actor of the opening entries (no real login involved).
-DEMO_OWNER = Principal(0, "demo", "owner", BUSINESSES, "demo", dt.datetime.now(dt.UTC))
+DEMO_OWNER = Principal(
+    0, "demo", "owner", tuple({p[0] for p in DEMO_PRODUCTS}), "demo", dt.datetime.now(dt.UTC)
+)
 
 
 def add_product(

@@ -14,8 +14,6 @@ METHODS = ("cash", "mpesa")
 SALE_STATUSES = ("pending", "paid", "failed", "cancelled")
 ORDER_STATUSES = ("received", "washing", "drying", "ready", "collected")
 PAYMENT_STATUSES = ("pending", "paid", "failed", "needs_review", "unmatched")
-# Businesses whose sales are orders with a job status.
-ORDER_BUSINESSES = ("laundry",)
 
 
 class Sale(db.Model):

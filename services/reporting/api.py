@@ -78,6 +78,6 @@ def _download(filename: str, text: str) -> Response:
 @bp.response(200, RerollResultSchema)
 def reroll(args: dict):
     """Rebuild the roll-ups of a range of closed days (owner only, at most 92 days)."""
-    code = args["business"]
+    code = services.known_business(args["business"])
     businesses = services.scope(code, check_business(current_principal(), code, allow_all=True))
     return services.reroll(args["from_"], args["to"], businesses)

@@ -17,7 +17,7 @@ from . import services
 @click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="First day (default: yesterday).")
 @click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Last day (default: yesterday).")
 @click.option(
-    "--business", type=click.Choice(services.ROLLED), multiple=True, help="Repeatable; default: all."
+    "--business", multiple=True, help="A business code (or 'unassigned'); repeatable; default: all."
 )
 @with_appcontext
 def rollup_command(first: dt.datetime | None, last: dt.datetime | None, business: tuple[str, ...]) -> None:
@@ -30,7 +30,10 @@ def rollup_command(first: dt.datetime | None, last: dt.datetime | None, business
         click.echo(f"rolled {chunk_first}..{chunk_last}  {done}/{total} days ({done * 100 // total}%)")
 
     try:
-        rows = services.rollup_range(start, end, business or services.ROLLED, progress)
+        unknown = set(business) - set(services.rolled())
+        if unknown:
+            raise click.UsageError(f"unknown business: {', '.join(sorted(unknown))}")
+        rows = services.rollup_range(start, end, business or None, progress)
     except DomainError as exc:
         raise click.UsageError(f"{exc.detail}: {exc.errors}") from exc
     click.echo(f"done: {rows} business-days rolled up")

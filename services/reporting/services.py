@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-from common.auth import BUSINESSES
+from common.businesses import published
 from common.cache import TTL, invalidate, remember
 from common.errors import InvalidInput, NotFound
 from common.timeutil import business_day, day_bounds
@@ -34,10 +34,26 @@ Row = dict[str, Any]
 # Unmatched C2B confirmations carry no business until attached to a sale: the owner's "all"
 # reports and the roll-ups keep them under this pseudo-business.
 UNASSIGNED = "unassigned"
-ROLLED = (*BUSINESSES, UNASSIGNED)
 
 _LIVE = {"daily": sql.LIVE_DAILY, "products": sql.LIVE_PRODUCTS, "stock": sql.LIVE_STOCK}
 _STORED = {"daily": sql.STORED_DAILY, "products": sql.STORED_PRODUCTS, "stock": sql.STORED_STOCK}
+
+
+def all_businesses() -> tuple[str, ...]:
+    """Every business accounts publishes, archived ones included: their history stays in reports."""
+    return tuple(b.code for b in published(db.session))
+
+
+def known_business(code: str) -> str:
+    """A business code from a request body: one accounts publishes, or `all` (else 422)."""
+    if code != "all" and code not in all_businesses():
+        raise InvalidInput("unknown business", {"business": [f"No business {code!r}."]})
+    return code
+
+
+def rolled() -> tuple[str, ...]:
+    """What the roll-ups cover: every business, plus payments not yet attached to one."""
+    return (*all_businesses(), UNASSIGNED)
 
 
 def _params(businesses: Iterable[str], first: dt.date, last: dt.date) -> dict[str, Any]:
@@ -70,15 +86,15 @@ def scope(code: str, businesses: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def rollup_days(
-    first: dt.date, last: dt.date, businesses: Iterable[str] = ROLLED, now: dt.datetime | None = None
+    first: dt.date, last: dt.date, codes: Iterable[str] | None = None, now: dt.datetime | None = None
 ) -> int:
     """Write the roll-ups of closed days [first, last] (idempotent); returns rows written."""
-    businesses = tuple(businesses)
+    codes = tuple(codes) if codes is not None else rolled()
     if first > last:
         raise InvalidInput("from is after to", {"from": ["Must be on or before 'to'."]})
     if last >= business_day(now):
         raise InvalidInput("day not closed", {"to": ["Only closed days (before today, Nairobi) roll up."]})
-    params = _params(businesses, first, last)
+    params = _params(codes, first, last)
     # One roll-up at a time (the scheduled job, a late-change job and the CLI may overlap):
     # concurrent delete-and-insert of the same day's product rows would collide.
     db.session.execute(sql.ROLLUP_LOCK)
@@ -91,15 +107,15 @@ def rollup_days(
     ):
         db.session.execute(statement, params)
     db.session.commit()
-    for business in businesses:
+    for business in codes:
         invalidate("reports", business)
-    return len(businesses) * ((last - first).days + 1)
+    return len(codes) * ((last - first).days + 1)
 
 
 def rollup_range(
     first: dt.date,
     last: dt.date,
-    businesses: Iterable[str] = ROLLED,
+    codes: Iterable[str] | None = None,
     progress: Callable[[dt.date, dt.date, int, int], None] | None = None,
     now: dt.datetime | None = None,
 ) -> int:
@@ -110,7 +126,7 @@ def rollup_range(
     chunk_first = first
     while chunk_first <= last:
         chunk_last = min(chunk_first + DAY * (CHUNK_DAYS - 1), last)
-        rows += rollup_days(chunk_first, chunk_last, businesses, now)
+        rows += rollup_days(chunk_first, chunk_last, codes, now)
         done += (chunk_last - chunk_first).days + 1
         if progress:
             progress(chunk_first, chunk_last, done, total)
@@ -128,7 +144,7 @@ def reroll(first: dt.date, last: dt.date, businesses: Iterable[str], now: dt.dat
 
 def sales_changed(business: str, created_at: dt.datetime, now: dt.datetime | None = None) -> str:
     """A sale or payment changed: a closed day is marked and re-rolled (today is always live)."""
-    if business not in BUSINESSES:
+    if business not in rolled():
         raise ValueError(f"unknown business {business!r}")
     day = business_day(created_at)
     if day >= business_day(now):
@@ -156,11 +172,10 @@ def roll_due(now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or dt.datetime.now(dt.UTC)
     yesterday = business_day(now) - DAY
     _, closed_at = day_bounds(yesterday)
-    marks = {
-        m["business"]: m for m in _rows(sql.LAST_ROLLED, {"businesses": list(BUSINESSES), "day": yesterday})
-    }
+    every = all_businesses()
+    marks = {m["business"]: m for m in _rows(sql.LAST_ROLLED, {"businesses": list(every), "day": yesterday})}
     starts = []
-    for business in BUSINESSES:
+    for business in every:
         mark = marks.get(business)
         if mark is None:
             starts.append(yesterday)  # a fresh install; older history is rebuilt with the CLI
@@ -169,7 +184,7 @@ def roll_due(now: dt.datetime | None = None) -> dict[str, Any]:
         elif mark["computed_at"] < closed_at + ROLLUP_GRACE:
             starts.append(yesterday)
     first = min(starts, default=None)
-    rows = rollup_days(first, yesterday, ROLLED, now) if first else 0
+    rows = rollup_days(first, yesterday, None, now) if first else 0
     dirty = roll_dirty(now)
     if rows or dirty:
         warm(now)
@@ -180,7 +195,7 @@ def warm(now: dt.datetime | None = None) -> None:
     """Fill the closed-day caches of the ranges the owner opens most (last 7 and 30 days)."""
     today = business_day(now)
     for days in WARM_RANGES:
-        for business in ROLLED:
+        for business in rolled():
             for kind in _STORED:
                 _closed_rows(kind, business, today - DAY * days + DAY, today - DAY)
 
@@ -382,7 +397,7 @@ def dashboard(label: str, businesses: tuple[str, ...], now: dt.datetime | None =
     money = db.session.execute(sql.TODAY_SALES, params).one()
     attention = db.session.execute(sql.ATTENTION_PAYMENTS, params).one()
     orders: dict[str, int] = {}
-    if "laundry" in businesses:
+    if any(b.takes_orders for b in published(db.session) if b.code in businesses):
         counts = {row.order_status: row.n for row in db.session.execute(sql.LAUNDRY_ORDERS, params)}
         orders = {status: counts.get(status, 0) for status in LAUNDRY_STATUSES}
     return {

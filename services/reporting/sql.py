@@ -146,7 +146,7 @@ LOW_STOCK = sa.text(
 # Today's laundry orders in any status, plus older ones still open (not collected/cancelled).
 LAUNDRY_ORDERS = sa.text(
     """SELECT order_status, count(*) AS n FROM payments.v_sales
-    WHERE business = 'laundry' AND order_status IS NOT NULL
+    WHERE business = ANY(:businesses) AND order_status IS NOT NULL
       AND created_at >= :since AND created_at < :end
       AND (created_at >= :start OR order_status NOT IN ('collected', 'cancelled'))
     GROUP BY order_status"""

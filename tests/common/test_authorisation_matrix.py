@@ -15,12 +15,12 @@ import pytest
 
 from accounts.models import Business, User
 from accounts.models import db as accounts_db
-from accounts.services import ensure_businesses
-from common.auth import BUSINESSES, decode_token, issue_token, revoke
+from common.auth import decode_token, issue_token, revoke
 from inventory.models import Product
 from inventory.models import db as inventory_db
 from payments.models import MpesaPayment, Sale, SaleLine
 from payments.models import db as payments_db
+from support.businesses import BUSINESSES
 from support.env import MPESA_WEBHOOK_SECRET, SECRET
 from support.specs import all_specs, operations
 
@@ -60,6 +60,13 @@ BODIES = {
     ("post", "/api/payments/mpesa/{payment_id}/resolve"): {"action": "failed", "note": "checked"},
     ("post", "/api/payments/c2b/{trans_id}/attach"): {"sale_id": "{sale}"},
     ("post", "/api/reports/rollups"): {"from": "2026-01-01", "to": "2026-01-02", "business": "water"},
+    ("put", "/api/auth/me/password"): {"current_password": "not-it", "new_password": "a-new-password"},
+    ("put", "/api/auth/me/pin"): {"password": "not-it", "pin": "1234"},
+    ("post", "/api/auth/switch"): {"username": "amina", "pin": "1234"},
+    ("post", "/api/auth/businesses"): {"name": "Matrix", "kind": "shop"},
+    ("patch", "/api/auth/businesses/{business}"): {"name": "Water"},
+    ("post", "/api/auth/users"): {"username": "matrix", "display_name": "Matrix", "businesses": ["water"]},
+    ("patch", "/api/auth/users/{user_id}"): {"display_name": "Renamed"},
 }
 QUERIES = {
     ("get", "/api/reports/businesses/{business}/reports/{kind}"): {"from": "2026-01-01", "to": "2026-01-02"}
@@ -71,7 +78,6 @@ HOOK_BODY = {}  # the hooks are public: every caller must get the same answer
 def rows(app_for) -> dict[str, int]:
     """Users, a water product, a paid water sale and a payment under review, an unmatched C2B payment."""
     with app_for("accounts").app_context():
-        ensure_businesses()
         # Straight into the table: nobody logs in as them, so no password hashing to wait for.
         people = {
             "owner": User(username="boss", role="owner", businesses=_businesses(BUSINESSES)),
@@ -168,6 +174,7 @@ def _url(path: str, rows: dict[str, int]) -> str:
         "product_id": rows["product"],
         "sale_id": rows["sale"],
         "payment_id": rows["payment"],
+        "user_id": rows["staff"],
         "trans_id": C2B_RECEIPT,
         "kind": "revenue",
         "secret": MPESA_WEBHOOK_SECRET,

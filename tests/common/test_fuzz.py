@@ -12,8 +12,9 @@ import json
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 
-from common.auth import BUSINESSES, issue_token
+from common.auth import issue_token
 from common.errors import PROBLEM_MIME
+from support.businesses import BUSINESSES
 from support.env import MPESA_WEBHOOK_SECRET, SECRET, SERVICES
 from support.specs import service_app
 

@@ -10,9 +10,10 @@ import requests
 from redis import Redis
 from rq import Queue
 
-from common.auth import BUSINESSES, Principal
+from common.auth import Principal
 from inventory import services
 from inventory.models import Product, db
+from support.businesses import BUSINESSES
 
 pytestmark = pytest.mark.e2e
 OWNER = Principal(1, "owner", "owner", BUSINESSES, "t", dt.datetime.now(dt.UTC))

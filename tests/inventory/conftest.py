@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 from flask.testing import FlaskClient
 
-from common.auth import BUSINESSES, Principal
+from common.auth import Principal
 from inventory import services
+from support.businesses import BUSINESSES
 
 
 @pytest.fixture

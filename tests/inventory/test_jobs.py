@@ -61,7 +61,6 @@ def test_a_sale_may_take_stock_below_zero(make_product):
         {"sale_id": 1, "business": "retail", "lines": []},  # no event_id
         sale_event((1, 1, "0")),
         sale_event((1, 1, "-1")),
-        sale_event((1, 1, "1"), business="bakery"),
         {**sale_event(), "lines": [{"sale_line_id": "x", "product_id": 1, "quantity": "1"}]},
     ],
 )
@@ -69,6 +68,13 @@ def test_a_malformed_event_fails_and_changes_nothing(make_product, event):
     make_product(stock="4")
     with pytest.raises(ValidationError):
         apply_sale_movements(event)
+    assert movement_count() == 1 and level(1) == Decimal("4.000")
+
+
+def test_an_event_of_no_known_business_fails_and_changes_nothing(make_product):
+    make_product(stock="4")
+    with pytest.raises(NotFound):
+        apply_sale_movements(sale_event((1, 1, "1"), business="bakery"))
     assert movement_count() == 1 and level(1) == Decimal("4.000")
 
 

@@ -14,10 +14,9 @@ from payments.models import MpesaCallback, MpesaPayment, OutboxEvent, Sale, db
 from payments.mpesa import TOKEN_KEY, password, timestamp
 from payments.services import review, stk, stk_callbacks, stk_sweep
 from payments.services.sales import record_sale
+from support.businesses import BUSINESSES
 
 from .conftest import HOOK, stk_body
-
-BUSINESSES = ("water", "laundry", "retail")
 
 
 def _mpesa_sale(products, quantity="1") -> int:

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 
 import factories
 
+from support.businesses import BUSINESSES
+
 NAIROBI = ZoneInfo("Africa/Nairobi")
-BUSINESSES = ("water", "laundry", "retail")
 UNASSIGNED = "unassigned"  # where reporting keeps M-Pesa payments that have no business yet
 ZERO = Decimal("0.00")
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from common import migrate
 
+from .businesses import seed
 from .env import SERVICES, TEST_DB, admin_url
 
 
@@ -21,7 +22,8 @@ def recreate() -> None:
 
 
 class Wiper:
-    """Truncates every service table (not Alembic's) in one statement."""
+    """Truncates every service table (not Alembic's) in one statement, then puts back the
+    businesses every test works in (accounts' migration creates them; a wipe removes them)."""
 
     def __init__(self) -> None:
         self.engine = sa.create_engine(admin_url(), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
@@ -39,3 +41,4 @@ class Wiper:
         if self.tables:
             with self.engine.connect() as conn:
                 conn.execute(sa.text(f"TRUNCATE {', '.join(self.tables)} RESTART IDENTITY CASCADE"))
+                seed(conn)

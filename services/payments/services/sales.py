@@ -13,13 +13,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from common.businesses import open_for_sales
 from common.cache import invalidate
 from common.delta import iso, watermark
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from common.money import MAX_AMOUNT, to_money
 from common.phone import InvalidPhone, normalise_phone
 
-from ..models import ORDER_BUSINESSES, ORDER_STATUSES, Sale, SaleLine, db
+from ..models import ORDER_STATUSES, Sale, SaleLine, db
 from ..schemas import SaleSchema
 from . import outbox
 
@@ -101,13 +102,14 @@ def record_sale(
     if replay is not None:
         return replay
     phone = phone_or_error(customer_phone, "customer_phone") if customer_phone else None
+    takes_orders = open_for_sales(db.session, business).takes_orders
     sale = Sale(
         idempotency_key=idempotency_key,
         request_hash=digest,
         business=business,
         method=method,
         status="paid" if method == "cash" else "pending",
-        order_status="received" if business in ORDER_BUSINESSES else None,
+        order_status="received" if takes_orders else None,
         customer_phone=phone,
         created_by=user_id,
     )
@@ -204,9 +206,7 @@ def advance_order(sale_id: int, status: str, businesses: tuple[str, ...], is_own
     if sale is None or sale.business not in businesses:
         raise NotFound(f"No sale {sale_id}.")
     if sale.order_status is None:
-        raise InvalidInput(
-            f"Sale {sale_id} is not an order; only {', '.join(ORDER_BUSINESSES)} sales have a status."
-        )
+        raise InvalidInput(f"Sale {sale_id} is not an order; only laundry sales have a status.")
     current = sale.order_status
     if status == current:
         db.session.rollback()
