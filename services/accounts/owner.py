@@ -28,11 +28,15 @@ def list_businesses() -> list[Business]:
     return list(db.session.scalars(sa.select(Business).order_by(Business.archived, Business.name)))
 
 
+def _found(row: Any, missing: str) -> Any:
+    if row is None:
+        raise NotFound(missing)
+    return row
+
+
 def _business(code: str) -> Business:
-    business = db.session.get(Business, code) if CODE.fullmatch(code) else None
-    if business is None:
-        raise NotFound(f"Unknown business {code!r}.")
-    return business
+    found = db.session.get(Business, code) if CODE.fullmatch(code) else None
+    return _found(found, f"Unknown business {code!r}.")
 
 
 def _new_code(name: str) -> str:
@@ -82,10 +86,7 @@ def list_staff() -> list[User]:
 
 
 def _user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"No user {user_id}.")
-    return user
+    return _found(db.session.get(User, user_id), f"No user {user_id}.")
 
 
 def _phone(raw: str | None) -> str | None:
