@@ -11,6 +11,8 @@ from common.http import cached_pollable
 
 from . import services
 from .schemas import (
+    CostHistoryListSchema,
+    CostSchema,
     DeltaQuerySchema,
     MovementCreateSchema,
     MovementListSchema,
@@ -113,6 +115,23 @@ def list_prices(product_id: int):
     business = services.get_product(product_id, current_principal()).business
     rows = partial(services.price_history, product_id, current_principal())
     return _cached("prices", business, f"history:{product_id}", TTL["prices"], rows, PriceHistorySchema())
+
+
+@bp.put("/products/<id:product_id>/cost")
+@login_required("owner")
+@bp.arguments(CostSchema)
+@bp.response(200, CostHistoryListSchema)
+def change_cost(body: dict, product_id: int):
+    """Set what one unit costs (owner); answers the cost history, newest first."""
+    return {"items": services.change_cost(product_id, body["cost"], current_principal())}
+
+
+@bp.get("/products/<id:product_id>/costs")
+@login_required("owner")
+@bp.response(200, CostHistoryListSchema)
+def list_costs(product_id: int):
+    """A product's cost history, newest first (owner)."""
+    return {"items": services.cost_history(product_id, current_principal())}
 
 
 @bp.get("/businesses/<business>/stock")

@@ -19,6 +19,7 @@ class Product(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("business", "sku"),
         sa.CheckConstraint("price >= 0", name="price_not_negative"),
+        sa.CheckConstraint("cost >= 0", name="cost_not_negative"),
         sa.Index("ix_products_business_updated", "business", "updated_at"),
     )
 
@@ -28,6 +29,8 @@ class Product(db.Model):
     name = sa.Column(sa.String(120), nullable=False)
     unit = sa.Column(sa.String(16), nullable=False)
     price = sa.Column(sa.Numeric(12, 2), nullable=False)
+    # What one unit costs the business; NULL until the owner sets it (see CostHistory).
+    cost = sa.Column(sa.Numeric(12, 2))
     track_stock = sa.Column(sa.Boolean, nullable=False)
     # Kept equal to the sum of this product's stock_movements, in the same transaction.
     stock_level = sa.Column(sa.Numeric(12, 3), nullable=False, server_default="0")
@@ -49,6 +52,22 @@ class PriceHistory(db.Model):
     id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
     product_id = sa.Column(sa.BigInteger, sa.ForeignKey("products.id"), nullable=False)
     price = sa.Column(sa.Numeric(12, 2), nullable=False)
+    valid_from = sa.Column(sa.DateTime(timezone=True), nullable=False, server_default=CLOCK)
+    changed_by = sa.Column(sa.BigInteger)
+
+
+class CostHistory(db.Model):
+    """Every cost price a product has had, from when; the newest row is the current cost."""
+
+    __tablename__ = "cost_history"
+    __table_args__ = (
+        sa.CheckConstraint("cost >= 0", name="cost_not_negative"),
+        sa.Index("ix_cost_history_product_valid", "product_id", "valid_from"),
+    )
+
+    id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
+    product_id = sa.Column(sa.BigInteger, sa.ForeignKey("products.id"), nullable=False)
+    cost = sa.Column(sa.Numeric(12, 2), nullable=False)
     valid_from = sa.Column(sa.DateTime(timezone=True), nullable=False, server_default=CLOCK)
     changed_by = sa.Column(sa.BigInteger)
 

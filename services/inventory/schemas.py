@@ -89,6 +89,20 @@ class PriceHistoryListSchema(Schema):
     as_of = AsOf()
 
 
+class CostSchema(Schema):
+    cost = Money(required=True, validate=validate.Range(min=0, max=MAX_PRICE))
+
+
+class CostHistorySchema(Schema):
+    cost = fields.Decimal(as_string=True, places=2)
+    valid_from = fields.DateTime()
+    changed_by = fields.Integer(allow_none=True)
+
+
+class CostHistoryListSchema(Schema):
+    items = fields.List(fields.Nested(CostHistorySchema), metadata={"description": "Newest first."})
+
+
 class StockItemSchema(Schema):
     id = fields.Integer()
     sku = fields.String()

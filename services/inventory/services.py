@@ -25,7 +25,7 @@ from common.cache import invalidate
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from common.ids import MAX_ID
 
-from .models import PriceHistory, Product, StockMovement, db
+from .models import CostHistory, PriceHistory, Product, StockMovement, db
 
 # Data sets cached per business; any change to a product or its stock bumps all of them.
 DATASETS = ("products", "stock", "low_stock", "movements", "prices")
@@ -167,6 +167,34 @@ def price_history(product_id: int, actor: Principal) -> list[PriceHistory]:
         sa.select(PriceHistory)
         .where(PriceHistory.product_id == product_id)
         .order_by(PriceHistory.valid_from.desc(), PriceHistory.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def change_cost(product_id: int, cost: Decimal, actor: Principal) -> list[CostHistory]:
+    """Set what a unit costs the business (owner only), keeping the history; same cost is a no-op.
+
+    Payments copies the cost in force onto every sale line it records, so a later change
+    never rewrites the profit of past sales.
+    """
+    _require_owner(actor)
+    product = _lock_product(product_id, actor)
+    if product.cost != cost:
+        product.cost = cost
+        db.session.add(CostHistory(product_id=product.id, cost=cost, changed_by=actor.user_id))
+    db.session.commit()
+    _changed(product.business)
+    return cost_history(product_id, actor)
+
+
+def cost_history(product_id: int, actor: Principal) -> list[CostHistory]:
+    """Every cost price the product has had, newest first (owner only: staff do not see margins)."""
+    _require_owner(actor)
+    get_product(product_id, actor)
+    query = (
+        sa.select(CostHistory)
+        .where(CostHistory.product_id == product_id)
+        .order_by(CostHistory.valid_from.desc(), CostHistory.id.desc())
     )
     return list(db.session.scalars(query))
 

@@ -82,7 +82,13 @@ def record_sale(body: dict, business: str):
     check_business(principal, business)
     lines = [(line["product_id"], line["quantity"]) for line in body["lines"]]
     sale = sales.record_sale(
-        business, _idempotency_key(), body["method"], lines, body["customer_phone"], principal.user_id
+        business,
+        _idempotency_key(),
+        body["method"],
+        lines,
+        body["customer_phone"],
+        principal.user_id,
+        body["shift_id"],
     )
     return jsonify(sale), 201
 

@@ -11,6 +11,7 @@ from common.delta import claim_xid, stamp
 db = make_db("payments")
 
 METHODS = ("cash", "mpesa")
+PAID_FROM = ("till", "mpesa")
 SALE_STATUSES = ("pending", "paid", "failed", "cancelled")
 ORDER_STATUSES = ("received", "washing", "drying", "ready", "collected")
 PAYMENT_STATUSES = ("pending", "paid", "failed", "needs_review", "unmatched")
@@ -39,6 +40,8 @@ class Sale(db.Model):
     total = sa.Column(sa.Numeric(12, 2), nullable=False)
     customer_phone = sa.Column(sa.String(12))
     created_by = sa.Column(sa.BigInteger)
+    # The seller's shift: its cash sales make the shift's expected cash (see services/shifts.py).
+    shift_id = sa.Column(sa.ForeignKey("shifts.id"), index=True)
     created_at = created_at_column()
     # The database clock, after the transaction claimed its id: a safe delta cursor (common.delta).
     updated_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=stamp(), onupdate=stamp())
@@ -69,7 +72,85 @@ class SaleLine(db.Model):
     quantity = sa.Column(sa.Numeric(12, 3), nullable=False)
     unit_price = sa.Column(sa.Numeric(12, 2), nullable=False)
     line_total = sa.Column(sa.Numeric(12, 2), nullable=False)
+    # The cost in force when sold (inventory's v_products.cost); NULL when none was set.
+    unit_cost = sa.Column(sa.Numeric(12, 2))
+    line_cost = sa.Column(sa.Numeric(12, 2))
     sale = db.relationship(Sale, back_populates="lines")
+
+
+class ExpenseCategory(db.Model):
+    """What money went out for (rent, transport, ...): a list the owner keeps."""
+
+    __tablename__ = "expense_categories"
+    __table_args__ = (sa.Index("uq_expense_categories_name", sa.text("lower(name)"), unique=True),)
+
+    id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
+    name = sa.Column(sa.String(60), nullable=False)
+    active = sa.Column(sa.Boolean, nullable=False, server_default=sa.true())
+    created_at = created_at_column()
+
+
+class Shift(db.Model):
+    """One person's turn at one business's till: a float in, a cash count out.
+
+    Only the close's own facts are stored (count, expected then, outbox count then); the
+    figures are always recomputed from sales and expense rows, so sales that arrive after the
+    close (from a phone's offline outbox) correct it.
+    """
+
+    __tablename__ = "shifts"
+    __table_args__ = (
+        sa.CheckConstraint("float >= 0", name="float_not_negative"),
+        sa.CheckConstraint("counted >= 0", name="counted_not_negative"),
+        sa.CheckConstraint("(closed_at IS NULL) = (counted IS NULL)", name="closed_counted"),
+        # One open shift per person per business: opening a second is a 409.
+        sa.Index(
+            "uq_shifts_open",
+            "business",
+            "opened_by",
+            unique=True,
+            postgresql_where=sa.text("closed_at IS NULL"),
+        ),
+        sa.Index("ix_shifts_business_opened", "business", "opened_at"),
+    )
+
+    id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
+    business = sa.Column(sa.String(16), nullable=False)
+    opened_by = sa.Column(sa.BigInteger, nullable=False)
+    opened_by_name = sa.Column(sa.String(64), nullable=False)
+    float = sa.Column(sa.Numeric(12, 2), nullable=False)
+    opened_at = created_at_column()
+    closed_at = sa.Column(sa.DateTime(timezone=True))
+    closed_by = sa.Column(sa.BigInteger)
+    counted = sa.Column(sa.Numeric(12, 2))
+    expected_at_close = sa.Column(sa.Numeric(12, 2))
+    pending_at_close = sa.Column(sa.Integer)
+    note = sa.Column(sa.String(200))
+
+
+class Expense(db.Model):
+    """Money out: an expense paid by M-Pesa, or a pay-out from the till (lowers expected cash)."""
+
+    __tablename__ = "expenses"
+    __table_args__ = (
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
+        sa.CheckConstraint("paid_from IN ('till', 'mpesa')", name="paid_from"),
+        sa.Index("ix_expenses_business_created", "business", "created_at"),
+        sa.Index("ix_expenses_shift", "shift_id"),
+    )
+
+    id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
+    idempotency_key = sa.Column(sa.Uuid, nullable=False, unique=True)
+    business = sa.Column(sa.String(16), nullable=False)
+    category_id = sa.Column(sa.ForeignKey("expense_categories.id"), nullable=False)
+    amount = sa.Column(sa.Numeric(12, 2), nullable=False)
+    paid_from = sa.Column(sa.String(8), nullable=False)
+    note = sa.Column(sa.String(200))
+    shift_id = sa.Column(sa.ForeignKey("shifts.id"))
+    created_by = sa.Column(sa.BigInteger)
+    created_by_name = sa.Column(sa.String(64))
+    created_at = created_at_column()
+    category = db.relationship(ExpenseCategory, lazy="joined")
 
 
 class MpesaPayment(db.Model):

@@ -95,6 +95,8 @@ class NewSaleSchema(Schema):
         fields.Nested(NewLineSchema), required=True, validate=validate.Length(min=1, max=MAX_LINES)
     )
     customer_phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
+    # The seller's shift open on the phone when the sale was made (kept in its offline outbox).
+    shift_id = Id(load_default=None, allow_none=True)
 
 
 class SaleListArgsSchema(Schema):

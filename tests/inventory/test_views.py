@@ -11,7 +11,7 @@ from support.env import service_environment
 
 PRODUCT_COLUMNS = [
     "id", "business", "sku", "name", "unit", "price", "track_stock", "stock_level", "reorder_level", "active",
-    "updated_at",
+    "updated_at", "cost",
 ]  # fmt: skip
 MOVEMENT_COLUMNS = [
     "id", "product_id", "business", "kind", "quantity", "reason", "source_type", "source_id", "created_by",

@@ -22,13 +22,13 @@ from common.phone import InvalidPhone, normalise_phone
 
 from ..models import ORDER_STATUSES, Sale, SaleLine, db
 from ..schemas import SaleSchema
-from . import outbox
+from . import outbox, shifts
 
 RECENT_SALES_LIMIT = 100
 CHANGED_SINCE_LIMIT = 500
 IDEMPOTENCY_CONSTRAINT = "uq_sales_idempotency_key"
 _PRICES = sa.text(
-    "SELECT id, name, price FROM inventory.v_products WHERE business = :business AND active AND id = ANY(:ids)"
+    "SELECT id, name, price, cost FROM inventory.v_products WHERE business = :business AND active AND id = ANY(:ids)"
 )
 
 
@@ -84,20 +84,23 @@ def record_sale(
     lines: list[tuple[int, Decimal]],
     customer_phone: str | None = None,
     user_id: int | None = None,
+    shift_id: int | None = None,
 ) -> dict[str, Any]:
     """Record a sale once per idempotency key and return its body (the first one, on a replay).
 
-    Prices come from inventory's published view. A cash sale is paid at once and emits its
-    stock event; an M-Pesa sale waits, pending, for its payment.
+    Prices (and the cost in force) come from inventory's published view. A cash sale is paid
+    at once and emits its stock event; an M-Pesa sale waits, pending, for its payment. The
+    sale joins the seller's shift: the one the phone names (a sale replayed from an offline
+    outbox after the close still counts in its shift), else the seller's open one.
     """
-    digest = request_hash(
-        business,
-        {
-            "method": method,
-            "lines": [[pid, f"{qty:.3f}"] for pid, qty in lines],
-            "customer_phone": customer_phone,
-        },
-    )
+    canonical: dict[str, Any] = {
+        "method": method,
+        "lines": [[pid, f"{qty:.3f}"] for pid, qty in lines],
+        "customer_phone": customer_phone,
+    }
+    if shift_id is not None:  # only then, so keys used before shifts existed replay unchanged
+        canonical["shift_id"] = shift_id
+    digest = request_hash(business, canonical)
     replay = _replay(idempotency_key, digest)
     if replay is not None:
         return replay
@@ -112,6 +115,7 @@ def record_sale(
         order_status="received" if takes_orders else None,
         customer_phone=phone,
         created_by=user_id,
+        shift_id=shifts.shift_for_sale(business, user_id, shift_id),
     )
     _price_lines(sale, lines)
     db.session.add(sale)
@@ -179,6 +183,8 @@ def _price_lines(sale: Sale, lines: list[tuple[int, Decimal]]) -> None:
                 quantity=quantity,
                 unit_price=product.price,
                 line_total=to_money(product.price * quantity),
+                unit_cost=product.cost,
+                line_cost=None if product.cost is None else to_money(product.cost * quantity),
             )
         )
     sale.total = sum((line.line_total for line in sale.lines), Decimal("0.00"))
@@ -187,6 +193,13 @@ def _price_lines(sale: Sale, lines: list[tuple[int, Decimal]]) -> None:
         raise InvalidInput(
             f"The sale totals KES {sale.total}; one sale can be at most KES {MAX_AMOUNT}.",
             {"lines": [f"The total must be at most {MAX_AMOUNT}."]},
+        )
+    costs = sum((line.line_cost for line in sale.lines if line.line_cost is not None), Decimal("0.00"))
+    if costs > MAX_AMOUNT:
+        # The owner's cost prices, not the customer's lines, are out of range: still refuse, never 500.
+        raise InvalidInput(
+            f"At today's cost prices these lines cost KES {costs}; check the products' cost prices.",
+            {"lines": [f"The cost of the lines must be at most {MAX_AMOUNT}."]},
         )
 
 
