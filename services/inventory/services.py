@@ -163,12 +163,7 @@ def change_price(product_id: int, price: Decimal, actor: Principal) -> Product:
 def price_history(product_id: int, actor: Principal) -> list[PriceHistory]:
     """Every price the product has had, newest first."""
     get_product(product_id, actor)
-    query = (
-        sa.select(PriceHistory)
-        .where(PriceHistory.product_id == product_id)
-        .order_by(PriceHistory.valid_from.desc(), PriceHistory.id.desc())
-    )
-    return list(db.session.scalars(query))
+    return _history(PriceHistory, product_id)
 
 
 def change_cost(product_id: int, cost: Decimal, actor: Principal) -> list[CostHistory]:
@@ -191,12 +186,12 @@ def cost_history(product_id: int, actor: Principal) -> list[CostHistory]:
     """Every cost price the product has had, newest first (owner only: staff do not see margins)."""
     _require_owner(actor)
     get_product(product_id, actor)
-    query = (
-        sa.select(CostHistory)
-        .where(CostHistory.product_id == product_id)
-        .order_by(CostHistory.valid_from.desc(), CostHistory.id.desc())
-    )
-    return list(db.session.scalars(query))
+    return _history(CostHistory, product_id)
+
+
+def _history(model: type[PriceHistory] | type[CostHistory], product_id: int) -> list[Any]:
+    query = sa.select(model).where(model.product_id == product_id)
+    return list(db.session.scalars(query.order_by(model.valid_from.desc(), model.id.desc())))
 
 
 def record_movement(
