@@ -24,10 +24,13 @@ export function rememberProducts(userId, business, productIds) {
   globalThis.localStorage?.setItem(key(userId, business), JSON.stringify(ids))
 }
 
-/** Forget every user's recent items on this phone (logout). */
+/** Where M-Pesa status screens keep when they first showed a payment (views/mpesa-status.js). */
+const SHOWN_PREFIX = 'tomtin.mpesa.shown.'
+
+/** Forget every user's recent items, and when payments were first shown, on this phone (logout). */
 export function forgetRecent(storage = globalThis.localStorage) {
   if (!storage) return
   const keys = []
   for (let i = 0; i < storage.length; i += 1) keys.push(storage.key(i))
-  keys.filter((k) => k?.startsWith(PREFIX)).forEach((k) => storage.removeItem(k))
+  keys.filter((k) => k?.startsWith(PREFIX) || k?.startsWith(SHOWN_PREFIX)).forEach((k) => storage.removeItem(k))
 }

@@ -76,8 +76,13 @@ export function chosenBusiness(user) {
   const code = storage()?.getItem(`tomtin.business.${user.id}`)
   const codes = user.businesses.map((b) => b.code)
   if (codes.includes(code)) return code
-  const rank = (c) => (COUNTER_ORDER.includes(c) ? COUNTER_ORDER.indexOf(c) : COUNTER_ORDER.length)
-  return [...codes].sort((a, b) => rank(a) - rank(b))[0] ?? null
+  return byCounterOrder(user.businesses)[0]?.code ?? null
+}
+
+/** Businesses in COUNTER_ORDER (any other after them, "all" last), for switchers and defaults. */
+export function byCounterOrder(businesses) {
+  const rank = ({ code }) => (code === 'all' ? 99 : COUNTER_ORDER.includes(code) ? COUNTER_ORDER.indexOf(code) : 50)
+  return [...businesses].sort((a, b) => rank(a) - rank(b))
 }
 
 export function chooseBusiness(user, code) {

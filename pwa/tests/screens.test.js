@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { setLanguage, t } from '../src/i18n/index.js'
+import { setLanguage, startLanguage, t } from '../src/i18n/index.js'
 import { chosenBusiness } from '../src/session.js'
 import { firstShownAt } from '../src/views/mpesa-status.js'
 import { unsentToday } from '../src/views/home.js'
@@ -45,7 +45,9 @@ describe('recent items', () => {
     rememberProducts(1, 'water', [1])
     rememberProducts(2, 'laundry', [2])
     localStorage.setItem('tomtin.business.1', 'water')
+    localStorage.setItem('tomtin.mpesa.shown.12', '1000')
     forgetRecent()
+    expect(localStorage.getItem('tomtin.mpesa.shown.12')).toBe(null)
     expect(recentProducts(1, 'water')).toEqual([])
     expect(recentProducts(2, 'laundry')).toEqual([])
     expect(localStorage.getItem('tomtin.business.1')).toBe('water')
@@ -78,6 +80,21 @@ describe('screens', () => {
     const owner = { role: 'owner', businesses: [{ code: 'water' }, { code: 'laundry' }] }
     expect(navItems(staff).map((i) => t(i.key))).toEqual(['Home', 'Sell', 'Stock'])
     expect(navItems(owner).map((i) => t(i.key))).toEqual(['Home', 'Sell', 'Stock', 'Laundry', 'Reports'])
+  })
+
+  it("starts in the user's language, else this phone's last one, else Swahili if the phone prefers it", () => {
+    globalThis.localStorage = memoryStorage()
+    try {
+      const english = { languages: ['en-US'] }
+      expect(startLanguage({ language: 'sw' }, english)).toBe('sw')
+      expect(startLanguage(null, english)).toBe('en')
+      expect(startLanguage(null, { languages: ['sw-KE', 'en'] })).toBe('sw')
+      localStorage.setItem('tomtin.language', 'en')
+      expect(startLanguage(null, { languages: ['sw-KE'] })).toBe('en')
+      expect(startLanguage({ language: 'fr' }, english)).toBe('en') // not one we have
+    } finally {
+      delete globalThis.localStorage
+    }
   })
 
   it('opens the business last used, else the first one the user sells in (not alphabetical)', () => {

@@ -1,12 +1,13 @@
 import { html } from '../html.js'
 import { t } from '../i18n/index.js'
+import { byCounterOrder } from '../session.js'
 import { BUSINESS_ICONS, Icon } from './icon.js'
 
-/** Big buttons, one per business; the chosen one is highlighted. */
+/** Big buttons, one per business (where sales happen most first); the chosen one is highlighted. */
 export function BusinessSwitcher({ businesses, value, onChange }) {
   return html`
     <nav class="switcher" aria-label=${t('nav.business')}>
-      ${businesses.map(
+      ${byCounterOrder(businesses).map(
         (b) => html`
           <button
             type="button"
