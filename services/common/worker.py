@@ -31,6 +31,7 @@ from rq.worker import WorkerStatus
 from .backoff import Backoff
 from .logs import configure_logging
 from .redis_conn import QUEUE_NAMES
+from .service_list import import_jobs_modules
 
 log = logging.getLogger("tomtin.worker")
 # A killed job is found abandoned at most JOB_HEARTBEAT_TTL + about two maintenance rounds later.
@@ -107,6 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     """Start a worker on the given queues (default: all, by priority)."""
     names = (argv if argv is not None else sys.argv[1:]) or list(QUEUE_NAMES)
     configure_logging("worker", os.environ.get("LOG_LEVEL", "INFO"))
+    import_jobs_modules()  # fills the contracts' consumer registry before the first event arrives
     url = os.environ.get("REDIS_QUEUE_URL") or exit("missing required environment variable REDIS_QUEUE_URL")
     run(Redis.from_url(url), names)
 

@@ -1,29 +1,34 @@
-"""inventory RQ jobs: thin entry points that call services (contract in services/CONTRACTS.md)."""
+"""inventory RQ jobs: thin entry points that call services (contracts in services/CONTRACTS.md)."""
 
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
+
+from contracts import SalePaid, consumes
 
 from common.job_context import service_job
+from common.periodic import every
 
 from . import services
-from .schemas import SaleEventSchema
 
 log = logging.getLogger("tomtin.inventory.jobs")
 
 
+@consumes(SalePaid)
 @service_job("inventory")
-def apply_sale_movements(event: dict) -> int:
+def apply_sale_movements(event: SalePaid) -> int:
     """Move stock for a paid sale's lines, once per line however often the event arrives.
 
-    A malformed event raises (the job lands in RQ's failed registry) and changes nothing.
+    A line whose product is not one of the sale's business raises and changes nothing.
     """
-    data = SaleEventSchema().load(event)
-    lines = [
-        services.SaleLine(line["sale_line_id"], line["product_id"], Decimal(line["quantity"]))
-        for line in data["lines"]
-    ]
-    moved = services.apply_sale(data["business"], data["sale_id"], lines)
-    log.info("sale applied", extra={"fields": {"event_id": data["event_id"], "lines_moved": moved}})
-    return moved
+    lines = [services.SaleLine(line.sale_line_id, line.product_id, line.quantity) for line in event.lines]
+    return services.apply_sale(event.business, event.sale_id, lines)
+
+
+@every(seconds=3600, queue="default", timeout=300)
+@service_job("inventory")
+def repair_stock_levels() -> dict[str, int]:
+    """Hourly: set every stock level that differs from its ledger sum back to the sum, and report it."""
+    repaired = services.repair_stock_levels()
+    log.info("repair", extra={"fields": {"repair": "stock_levels", "repaired": repaired}})
+    return {"stock_levels": repaired}

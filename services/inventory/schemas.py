@@ -155,25 +155,3 @@ class MovementSchema(Schema):
 class MovementListSchema(Schema):
     items = fields.List(fields.Nested(MovementSchema))
     as_of = AsOf()
-
-
-class SaleLineEventSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    sale_line_id = Id(required=True)
-    product_id = Id(required=True)
-    quantity = Quantity(required=True, validate=validate.Range(min=0, min_inclusive=False, max=MAX_QUANTITY))
-
-
-class SaleEventSchema(Schema):
-    """payments' outbox event for a paid sale (see services/CONTRACTS.md)."""
-
-    class Meta:
-        # Payments may add fields to its events; that must not break this consumer.
-        unknown = EXCLUDE
-
-    event_id = fields.String(required=True)
-    sale_id = Id(required=True)
-    business = fields.String(required=True, validate=validate.Length(1, 16))
-    lines = fields.List(fields.Nested(SaleLineEventSchema), required=True)

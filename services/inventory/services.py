@@ -9,6 +9,7 @@ transaction commits late (see the function).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from common.ids import MAX_ID
 from .models import CostHistory, PriceHistory, Product, StockMovement, db
 
 # Data sets cached per business; any change to a product or its stock bumps all of them.
+log = logging.getLogger("tomtin.inventory")
 DATASETS = ("products", "stock", "low_stock", "movements", "prices")
 MANUAL_KINDS = ("receive", "adjust", "return", "write_off")
 OWNER_KINDS = ("adjust", "write_off")
@@ -369,3 +371,43 @@ def ledger_sum(product_id: int) -> Decimal:
 def _require_owner(actor: Principal) -> None:
     if not actor.is_owner:
         raise Forbidden("Only the owner may change products and prices.")
+
+
+def repair_stock_levels() -> int:
+    """Set every tracked product's stock level that differs from its ledger sum back to the sum.
+
+    The ledger is the truth; a level drifts only through a bug or a hand edit, so each repair is
+    logged. Returns how many products were repaired.
+    """
+    ledger = (
+        sa.select(sa.func.coalesce(sa.func.sum(StockMovement.quantity), 0))
+        .where(StockMovement.product_id == Product.id)
+        .scalar_subquery()
+    )
+    drifted = db.session.scalars(
+        sa.select(Product.id).where(Product.track_stock, Product.stock_level != ledger)
+    ).all()
+    db.session.rollback()
+    repaired = 0
+    for product_id in drifted:
+        _claim_xid()
+        product = db.session.scalar(sa.select(Product).where(Product.id == product_id).with_for_update())
+        total = ledger_sum(product_id)  # read after the lock: a sale being applied has committed
+        if product.stock_level != total:
+            log.warning(
+                "stock level repaired",
+                extra={
+                    "fields": {
+                        "product_id": product_id,
+                        "was": str(product.stock_level),
+                        "ledger": str(total),
+                    }
+                },
+            )
+            product.stock_level = total  # updated_at follows (onupdate)
+            db.session.commit()
+            _changed(product.business)
+            repaired += 1
+        else:
+            db.session.rollback()
+    return repaired

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import logging
+
+from contracts import EventApplied, consumes
+
 from common.job_context import service_job
 from common.periodic import every
 
-from .services import outbox, stk_callbacks, stk_sweep
+from .services import outbox, repair, stk_callbacks, stk_sweep
+
+log = logging.getLogger("tomtin.payments.jobs")
 
 
 @every(seconds=2, queue="payments-high", timeout=30)
 @service_job("payments")
 def relay_outbox() -> int:
-    """Turn unsent outbox rows into jobs (scheduled every 2 s and kicked after commits)."""
+    """Send unsent outbox rows and re-send unacknowledged ones (every 2 s and kicked after commits)."""
     return outbox.relay()
+
+
+@consumes(EventApplied)
+@service_job("payments")
+def outbox_acknowledged(event: EventApplied) -> bool:
+    """Every consumer applied one of our events: the outbox row is delivered."""
+    return event.producer == outbox.PRODUCER and outbox.acknowledge(event.event_id)
 
 
 @service_job("payments")
@@ -30,6 +43,15 @@ def reconcile() -> dict[str, int]:
 
 @every(seconds=3600, queue="default", timeout=300)
 @service_job("payments")
+def repair_sale_movements() -> dict[str, int]:
+    """Hourly: re-emit SalePaid for paid sales whose tracked lines have no stock movement, and report it."""
+    found = repair.missing_movements()
+    log.info("repair", extra={"fields": {"repair": "sale_movements", **found}})
+    return found
+
+
+@every(seconds=3600, queue="default", timeout=300)
+@service_job("payments")
 def prune_outbox() -> int:
-    """Delete outbox rows sent more than a week ago (scheduled hourly)."""
+    """Delete outbox rows acknowledged more than a week ago (scheduled hourly)."""
     return outbox.prune()

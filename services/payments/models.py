@@ -222,17 +222,25 @@ class MpesaCallback(db.Model):
 
 
 class OutboxEvent(db.Model):
-    """A job to enqueue, written in the same transaction as the change it announces."""
+    """An event (a contract from `contracts`) written in the same transaction as the change it announces.
+
+    Delivered only when `acked_at` is set: every consumer applied it (services/CONTRACTS.md).
+    """
 
     __tablename__ = "outbox"
-    __table_args__ = (sa.Index("ix_outbox_unsent", "id", postgresql_where=sa.text("sent_at IS NULL")),)
+    __table_args__ = (
+        sa.Index("ix_outbox_unsent", "id", postgresql_where=sa.text("sent_at IS NULL")),
+        sa.Index("ix_outbox_unacked", "sent_at", postgresql_where=sa.text("acked_at IS NULL")),
+    )
 
     id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
-    func_name = sa.Column(sa.String(120), nullable=False)
-    queue = sa.Column(sa.String(32), nullable=False)
+    event = sa.Column(sa.String(64), nullable=False)
+    version = sa.Column(sa.SmallInteger, nullable=False)
     payload = sa.Column(JSONB, nullable=False)
     created_at = created_at_column()
     sent_at = sa.Column(sa.DateTime(timezone=True))
+    acked_at = sa.Column(sa.DateTime(timezone=True))
+    # Sends tried, refused ones included (a Redis outage) and re-sends of unacknowledged rows.
     attempts = sa.Column(sa.Integer, nullable=False, server_default="0")
 
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import logging
+
+from contracts import SaleChanged, consumes
 
 from common.job_context import service_job
 from common.periodic import every
 
 from . import services
 
+log = logging.getLogger("tomtin.reporting.jobs")
 
+
+@consumes(SaleChanged)
 @service_job("reporting")
-def sales_changed(event: dict) -> str:
-    """A sale or payment changed (from payments' outbox relay): invalidate, re-roll a closed day."""
-    created_at = dt.datetime.fromisoformat(event["created_at"])
-    return services.sales_changed(event["business"], created_at)
+def sales_changed(event: SaleChanged) -> str:
+    """A sale or payment changed (from payments' outbox): invalidate, re-roll a closed day."""
+    return services.sales_changed(event.business, event.created_at)
 
 
 # Every 10 min; the job itself decides (in Nairobi time) which closed days to roll up.
@@ -23,3 +27,12 @@ def sales_changed(event: dict) -> str:
 def scheduled_rollup() -> dict:
     """Every few minutes: roll up closed days not yet rolled and dirty days, then warm caches."""
     return services.roll_due()
+
+
+@every(seconds=3600, queue="reporting", timeout=900)
+@service_job("reporting")
+def repair_rollups() -> dict[str, int]:
+    """Hourly: re-roll recent closed days whose stored roll-up differs from their sales, and report it."""
+    repaired = services.repair_rollups()
+    log.info("repair", extra={"fields": {"repair": "rollups", "repaired": repaired}})
+    return {"rollups": repaired}

@@ -1,4 +1,4 @@
-"""The real worker applies payments' sale event (enqueued by dotted name) once; the stock poll shows it."""
+"""The real worker applies a duplicated SalePaid event once through the dispatcher; the stock poll shows it."""
 
 import datetime as dt
 import os
@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pytest
 import requests
+from contracts import SalePaid, SoldLine, seal
 from redis import Redis
-from rq import Queue
+from rq.job import Job
 
 from common.auth import Principal
+from common.dispatch import send
 from inventory import services
 from inventory.models import Product, db
 from support.businesses import BUSINESSES
@@ -30,18 +32,15 @@ def test_the_worker_applies_a_duplicated_sale_event_once(stack, app_for, auth):
         product_id = sugar.id
     url = f"{stack.url}/api/inventory/businesses/retail/stock"
     assert requests.get(url, headers=auth()).json()["items"][0]["stock_level"] == "10.000"  # cache warm
-    event = {
-        "event_id": "e-1",
-        "sale_id": 1,
-        "business": "retail",
-        "lines": [{"sale_line_id": 1, "product_id": product_id, "quantity": "3.000"}],
-    }
-    queue = Queue("default", connection=Redis.from_url(os.environ["REDIS_QUEUE_URL"]))
-    jobs = [queue.enqueue("inventory.jobs.apply_sale_movements", event) for _ in range(2)]
+    envelope = seal(SalePaid(1, "retail", (SoldLine(1, product_id, Decimal("3")),)), "e-1")
+    connection = Redis.from_url(os.environ["REDIS_QUEUE_URL"])
+    for attempt in range(2):
+        send(envelope, connection, job_id=f"e2e-sale-{attempt}")
+    jobs = [Job.fetch(f"e2e-sale-{attempt}", connection=connection) for attempt in range(2)]
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and not all(job.get_status(refresh=True) == "finished" for job in jobs):
         time.sleep(0.1)
-    assert sorted(job.return_value() for job in jobs) == [0, 1]
+    assert [job.return_value() for job in jobs] == [1, 1]  # each delivered to its one consumer
     with app_for("inventory").app_context():
         assert db.session.get(Product, product_id).stock_level == Decimal("7.000")
         assert services.ledger_sum(product_id) == Decimal("7.000")

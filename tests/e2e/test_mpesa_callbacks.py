@@ -96,9 +96,7 @@ def _assert_each_paid_once(app_for, payments: list[tuple[str, int, str]]) -> Non
         assert session.scalar(sa.select(sa.func.count()).where(MpesaCallback.outcome == "paid")) == len(
             payments
         )
-        stock_events = session.scalar(
-            sa.select(sa.func.count()).where(OutboxEvent.func_name == "inventory.jobs.apply_sale_movements")
-        )
+        stock_events = session.scalar(sa.select(sa.func.count()).where(OutboxEvent.event == "sale_paid"))
         assert stock_events == len(payments)
 
 

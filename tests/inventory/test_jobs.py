@@ -1,4 +1,4 @@
-"""inventory.jobs.apply_sale_movements: idempotent per sale line, even with two workers racing."""
+"""inventory's SalePaid consumer: idempotent per sale line, even with two workers racing."""
 
 from __future__ import annotations
 
@@ -7,23 +7,26 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from contracts import SalePaid, SoldLine, stored
 from marshmallow import ValidationError
 
+from common.dispatch import deliver
 from common.errors import NotFound
 from inventory import services
 from inventory.jobs import apply_sale_movements
 from inventory.models import Product, StockMovement, db
 
 
-def sale_event(*lines, business="retail", sale_id=7):
+def sale_event(*lines, business="retail", sale_id=7) -> SalePaid:
+    return SalePaid(sale_id, business, tuple(SoldLine(i, p, Decimal(q)) for i, p, q in lines))
+
+
+def payload(*lines, business="retail", sale_id=7) -> dict:
+    """A SalePaid payload as it travels (v2), lines as (sale_line_id, product_id, quantity)."""
     return {
-        "event_id": f"evt-{sale_id}",
         "sale_id": sale_id,
         "business": business,
-        "lines": [
-            {"sale_line_id": line_id, "product_id": product_id, "quantity": quantity}
-            for line_id, product_id, quantity in lines
-        ],
+        "lines": [{"sale_line_id": i, "product_id": p, "quantity": q} for i, p, q in lines],
     }
 
 
@@ -56,26 +59,28 @@ def test_a_sale_may_take_stock_below_zero(make_product):
 
 
 @pytest.mark.parametrize(
-    "event",
+    "malformed",
     [
-        {"sale_id": 1, "business": "retail", "lines": []},  # no event_id
-        sale_event((1, 1, "0")),
-        sale_event((1, 1, "-1")),
-        {**sale_event(), "lines": [{"sale_line_id": "x", "product_id": 1, "quantity": "1"}]},
+        payload(),  # no lines
+        payload((1, 1, "0")),
+        payload((1, 1, "-1")),
+        payload((1, 1, "1e9")),
+        payload(("x", 1, "1")),
+        {"business": "retail", "lines": payload((1, 1, "1"))["lines"]},  # no sale id
     ],
 )
-def test_a_malformed_event_fails_and_changes_nothing(make_product, event):
+def test_a_malformed_event_fails_at_the_dispatcher_and_changes_nothing(make_product, malformed):
     make_product(stock="4")
     with pytest.raises(ValidationError):
-        apply_sale_movements(event)
+        deliver(stored("sale_paid", 2, malformed, "1", None))
     assert movement_count() == 1 and level(1) == Decimal("4.000")
 
 
-def test_an_event_of_no_known_business_fails_and_changes_nothing(make_product):
-    make_product(stock="4")
+def test_an_event_for_an_unknown_business_fails_and_changes_nothing(make_product):
+    sugar = make_product(stock="4")
     with pytest.raises(NotFound):
-        apply_sale_movements(sale_event((1, 1, "1"), business="bakery"))
-    assert movement_count() == 1 and level(1) == Decimal("4.000")
+        deliver(stored("sale_paid", 2, payload((1, sugar.id, "1"), business="bakery"), "1", None))
+    assert movement_count() == 1 and level(sugar.id) == Decimal("4.000")
 
 
 def test_a_product_of_another_business_fails_the_whole_event(make_product):
@@ -118,3 +123,17 @@ def test_two_workers_racing_on_the_same_sale_move_stock_once(make_product):
     for product in products:
         assert level(product.id) == Decimal("47.000") == services.ledger_sum(product.id)
     assert movement_count() == 4 + 4
+
+
+def test_repair_sets_a_drifted_stock_level_back_to_its_ledger_sum(make_product):
+    from inventory.jobs import repair_stock_levels
+
+    sugar = make_product(sku="SUGAR", stock="10")
+    bread = make_product(sku="BREAD", stock="3")
+    assert repair_stock_levels() == {"stock_levels": 0}
+    db.session.execute(sa.update(Product).where(Product.id == sugar.id).values(stock_level=Decimal("99")))
+    db.session.commit()
+    assert repair_stock_levels() == {"stock_levels": 1}
+    assert level(sugar.id) == Decimal("10.000") == services.ledger_sum(sugar.id)
+    assert level(bread.id) == Decimal("3.000")
+    assert repair_stock_levels() == {"stock_levels": 0}

@@ -6,17 +6,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import ProgrammingError
 
+from contracts import VIEWS, SalePaid, SoldLine
 from inventory.jobs import apply_sale_movements
 from support.env import service_environment
 
-PRODUCT_COLUMNS = [
-    "id", "business", "sku", "name", "unit", "price", "track_stock", "stock_level", "reorder_level", "active",
-    "updated_at", "cost",
-]  # fmt: skip
-MOVEMENT_COLUMNS = [
-    "id", "product_id", "business", "kind", "quantity", "reason", "source_type", "source_id", "created_by",
-    "created_at",
-]  # fmt: skip
+COLUMNS = {view.name: list(view.columns) for view in VIEWS}
 
 
 def reader(service):
@@ -28,17 +22,14 @@ def reader(service):
 @pytest.mark.parametrize("service", ["payments", "reporting"])
 def test_readers_see_the_contract_columns_and_the_signed_sale(make_product, service):
     sugar = make_product(stock="5")
-    apply_sale_movements(
-        {"event_id": "e", "sale_id": 1, "business": "retail",
-         "lines": [{"sale_line_id": 9, "product_id": sugar.id, "quantity": "2"}]}
-    )  # fmt: skip
+    apply_sale_movements(SalePaid(1, "retail", (SoldLine(9, sugar.id, Decimal("2")),)))
     engine = reader(service)
     with engine.connect() as conn:
         products = conn.execute(sa.text("SELECT * FROM inventory.v_products"))
-        assert list(products.keys()) == PRODUCT_COLUMNS
+        assert list(products.keys()) == COLUMNS["inventory.v_products"]
         assert products.one().stock_level == Decimal("3.000")
         moves = conn.execute(sa.text("SELECT * FROM inventory.v_stock_movements ORDER BY id"))
-        assert list(moves.keys()) == MOVEMENT_COLUMNS
+        assert list(moves.keys()) == COLUMNS["inventory.v_stock_movements"]
         sale = moves.all()[-1]
         assert (sale.kind, sale.quantity, sale.source_type, sale.source_id) == (
             "sale",

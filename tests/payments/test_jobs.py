@@ -4,39 +4,34 @@ import uuid
 from decimal import Decimal
 
 import sqlalchemy as sa
+from contracts import SaleChanged, SalePaid, SoldLine, open_envelope
 from redis import Redis
-from rq import Queue
 
+from common.dispatch import deliver
 from payments import jobs
-from payments.models import MpesaCallback, MpesaPayment, OutboxEvent, Sale, db
+from payments.models import MpesaCallback, MpesaPayment, OutboxEvent, Sale, SaleLine, db
 from payments.services.sales import record_sale
+from support.jobs import queued as _queued
 
 from .conftest import post_callback, stk_body
 
 
-def _queued(app, name: str) -> list:
-    connection = Redis.from_url(app.extensions["tomtin"]["settings"].redis_queue_url)
-    return Queue(name, connection=connection).get_jobs()
-
-
-def test_relay_enqueues_stock_and_reporting_jobs_by_name_and_marks_sent(app, products):
+def test_relay_sends_typed_events_to_the_dispatcher_and_marks_sent(app, products):
     with app.app_context():
         body = record_sale("water", uuid.uuid4(), "cash", [(products["B20"], Decimal("2"))])
         assert jobs.relay_outbox() == 2
         assert jobs.relay_outbox() == 0  # nothing sent twice
         assert db.session.scalar(sa.select(sa.func.count()).where(OutboxEvent.sent_at.is_(None))) == 0
-    [stock] = [j for j in _queued(app, "default") if j.func_name == "inventory.jobs.apply_sale_movements"]
-    [event] = stock.args
-    assert event["sale_id"] == body["id"] and event["business"] == "water"
-    assert event["lines"] == [
-        {
-            "sale_line_id": event["lines"][0]["sale_line_id"],
-            "product_id": products["B20"],
-            "quantity": "2.000",
-        }
-    ]
-    [report] = _queued(app, "reporting")
-    assert report.func_name == "reporting.jobs.sales_changed" and report.args[0]["sale_id"] == body["id"]
+        [line_id] = db.session.scalars(sa.select(SaleLine.id).where(SaleLine.sale_id == body["id"])).all()
+    [stock] = _queued("default")
+    assert stock.func is deliver
+    delivery = open_envelope(stock.args[0])
+    assert delivery.producer == "payments" and delivery.event == SalePaid(
+        body["id"], "water", (SoldLine(line_id, products["B20"], Decimal("2.000")),)
+    )
+    [report] = _queued("reporting")
+    event = open_envelope(report.args[0]).event
+    assert isinstance(event, SaleChanged) and (event.sale_id, event.business) == (body["id"], "water")
 
 
 def test_redis_outage_delays_events_and_never_loses_them(app, products):
@@ -54,7 +49,7 @@ def test_redis_outage_delays_events_and_never_loses_them(app, products):
         ext["queue_redis"] = healthy
     with app.app_context():
         assert jobs.relay_outbox() == 2
-    assert [j.args[0]["sale_id"] for j in _queued(app, "default")] == [body["id"]]
+    assert [open_envelope(j.args[0]).event.sale_id for j in _queued("default")] == [body["id"]]
 
 
 def test_paid_sale_moves_stock_exactly_once_through_inventory(app, app_for, products):
@@ -64,9 +59,10 @@ def test_paid_sale_moves_stock_exactly_once_through_inventory(app, app_for, prod
     with app.app_context():
         record_sale("water", uuid.uuid4(), "cash", [(products["B20"], Decimal("3"))])
         jobs.relay_outbox()
-    [job] = _queued(app, "default")
-    inventory_jobs.apply_sale_movements(job.args[0])
-    inventory_jobs.apply_sale_movements(job.args[0])  # a re-sent event
+    [job] = _queued("default")
+    event = open_envelope(job.args[0]).event
+    inventory_jobs.apply_sale_movements(event)
+    inventory_jobs.apply_sale_movements(event)  # a re-sent event
     with app_for("inventory").app_context():
         from inventory.models import db as inventory_db
 
@@ -86,13 +82,9 @@ def test_apply_job_is_idempotent_and_pays_the_sale_once(app, client, pending_pay
         assert outcomes == ["paid", "duplicate", "duplicate", "already applied"]
         payment, sale = db.session.get(MpesaPayment, payment_id), db.session.get(Sale, sale_id)
         assert (payment.status, payment.receipt, sale.status) == ("paid", "NLJ7RT61SV", "paid")
-        stock_events = db.session.scalar(
-            sa.select(sa.func.count()).where(OutboxEvent.func_name == "inventory.jobs.apply_sale_movements")
-        )
+        stock_events = db.session.scalar(sa.select(sa.func.count()).where(OutboxEvent.event == "sale_paid"))
         assert stock_events == 1
-    apply_jobs = [
-        j for j in _queued(app, "payments-high") if j.func_name == "payments.jobs.apply_stk_callback"
-    ]
+    apply_jobs = [j for j in _queued("payments-high") if j.func is jobs.apply_stk_callback]
     assert len(apply_jobs) == 3
 
 
@@ -118,7 +110,7 @@ def test_callback_during_a_redis_outage_is_kept_and_applied_by_the_sweep(app, cl
         assert post_callback(client, stk_body(checkout)).status_code == 200
     finally:
         ext["queue_redis"] = healthy
-    assert _queued(app, "payments-high") == []  # the hint was lost with Redis ...
+    assert _queued("payments-high") == []  # the hint was lost with Redis ...
     with app.app_context():
         db.session.execute(
             sa.update(MpesaCallback).values(received_at=sa.func.now() - sa.text("interval '1 minute'"))
@@ -129,15 +121,17 @@ def test_callback_during_a_redis_outage_is_kept_and_applied_by_the_sweep(app, cl
         assert db.session.get(Sale, sale_id).status == "paid"
 
 
-def test_prune_drops_old_sent_rows_only(app, products):
+def test_prune_drops_old_acknowledged_rows_only(app, products):
     with app.app_context():
         record_sale("water", uuid.uuid4(), "cash", [(products["B20"], Decimal("1"))])
         record_sale("water", uuid.uuid4(), "cash", [(products["B20"], Decimal("2"))])
-        first, *_ = db.session.scalars(sa.select(OutboxEvent).order_by(OutboxEvent.id)).all()
+        first, second, *_ = db.session.scalars(sa.select(OutboxEvent).order_by(OutboxEvent.id)).all()
+        long_ago = sa.func.now() - sa.text("interval '8 days'")
         db.session.execute(
             sa.update(OutboxEvent).values(created_at=sa.func.now() - sa.text("interval '30 days'"))
         )
-        first.sent_at = sa.func.now() - sa.text("interval '8 days'")
+        first.sent_at, first.acked_at = long_ago, long_ago
+        second.sent_at = long_ago  # sent long ago but never acknowledged: kept (and re-sent)
         db.session.commit()
         assert jobs.prune_outbox() == 1
         assert db.session.scalar(sa.select(sa.func.count(OutboxEvent.id))) == 3

@@ -183,14 +183,7 @@ def test_owner_resolves_a_review_as_paid_and_the_sale_emits_its_event(app, pendi
             "customer showed the SMS",
         )
         assert db.session.get(Sale, sale_id).status == "paid"
-        assert (
-            db.session.scalar(
-                sa.select(sa.func.count()).where(
-                    OutboxEvent.func_name == "inventory.jobs.apply_sale_movements"
-                )
-            )
-            == 1
-        )
+        assert db.session.scalar(sa.select(sa.func.count()).where(OutboxEvent.event == "sale_paid")) == 1
 
 
 def test_review_and_status_endpoints(app, client, auth, pending_payment):

@@ -11,8 +11,10 @@ import factories
 import known
 import pytest
 import requests
+from contracts import SaleChanged, seal
 from redis import Redis
-from rq import Queue
+
+from common.dispatch import send
 
 pytestmark = pytest.mark.e2e
 
@@ -39,10 +41,7 @@ def test_a_sale_shows_at_once_and_a_late_change_is_rerolled_by_the_worker(stack,
     yesterday = known.nairobi_day(now) - dt.timedelta(days=1)
     late = known.midnight_utc(yesterday) + dt.timedelta(hours=10)
     sale_id = factories.sale("water", "cash", late, [(pid, "Refill 20 L", "3", "50.00")])
-    event = {"event_id": "e2e-1", "business": "water", "sale_id": sale_id, "created_at": late.isoformat()}
-    Queue("reporting", connection=Redis.from_url(os.environ["REDIS_QUEUE_URL"])).enqueue(
-        "reporting.jobs.sales_changed", event
-    )
+    send(seal(SaleChanged("water", sale_id, late), "e2e-1"), Redis.from_url(os.environ["REDIS_QUEUE_URL"]))
     # (The scheduler may also roll yesterday up meanwhile: wait for the figure, not the row.)
     deadline = time.monotonic() + 20
     expected = [{"revenue": Decimal("150.00")}]

@@ -1,99 +1,129 @@
-"""The transactional outbox: events are rows written with the change; a relay turns them into jobs.
+"""The transactional outbox: events are rows written with the change; a relay sends them on.
 
-A Redis outage only delays events: rows stay unsent until an enqueue succeeds. A relay that dies
-between enqueueing and marking sent re-sends the row later, which is safe because every consumer
-is idempotent (see CONTRACTS.md).
+A row counts as delivered only when the dispatcher reports that every consumer applied it
+(`EventApplied`, see services/CONTRACTS.md). A Redis outage only delays events: rows stay unsent
+until an enqueue succeeds. Rows sent but not acknowledged after ACK_TIMEOUT are re-sent when their
+job is gone (Redis restarted empty, a worker killed) or ended without an acknowledgement; that is
+safe because every consumer is idempotent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
-from typing import Any
 
 import sqlalchemy as sa
-from rq import Retry
+from contracts import SaleChanged, SalePaid, SoldLine, contract_of, stored
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 
 from common.db import utcnow
+from common.dispatch import send
 from common.redis_conn import get_queue, queue_redis
 
 from ..models import OutboxEvent, Sale, db
 
 log = logging.getLogger("tomtin.payments.outbox")
+PRODUCER = "payments"
 RELAY_BATCH = 200
+ACK_TIMEOUT = dt.timedelta(seconds=60)
+# A row re-sent this often without an acknowledgement stops being re-sent: its consumer keeps
+# failing on it (RQ's failed registry says why); the repair job reports it.
+MAX_SENDS = 20
 KICK_KEY = "tomtin:payments:relay-kick"
 KICK_DEBOUNCE_MS = 300
+_IN_FLIGHT = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
 
 
-def _add(func_name: str, queue: str, payload: dict[str, Any]) -> None:
-    db.session.add(OutboxEvent(func_name=func_name, queue=queue, payload=payload))
+def emit(event: object) -> None:
+    """Write an event (a contract from `contracts`) to the outbox, in the caller's transaction."""
+    entry = contract_of(event)
+    db.session.add(OutboxEvent(event=entry.name, version=entry.version, payload=entry.dump(event)))
 
 
 def sale_changed(sale: Sale) -> None:
     """Tell reporting a sale changed (it re-rolls a closed day touched late)."""
-    _add(
-        "reporting.jobs.sales_changed",
-        "reporting",
-        {
-            "event_id": uuid.uuid4().hex,
-            "business": sale.business,
-            "sale_id": sale.id,
-            "created_at": _iso(sale.created_at),
-        },
-    )
+    emit(SaleChanged(business=sale.business, sale_id=sale.id, created_at=sale.created_at or utcnow()))
 
 
 def sale_paid(sale: Sale) -> None:
     """A sale became paid: move its stock once, and tell reporting."""
-    _add(
-        "inventory.jobs.apply_sale_movements",
-        "default",
-        {
-            "event_id": f"sale-paid-{sale.id}",
-            "sale_id": sale.id,
-            "business": sale.business,
-            "lines": [
-                {"sale_line_id": line.id, "product_id": line.product_id, "quantity": f"{line.quantity:.3f}"}
-                for line in sale.lines
-            ],
-        },
-    )
+    emit_sale_paid(sale)
     sale_changed(sale)
 
 
-def _iso(value: dt.datetime | None) -> str:
-    return (value or utcnow()).astimezone(dt.UTC).isoformat()
+def emit_sale_paid(sale: Sale) -> None:
+    """The stock event of a paid sale alone (the repair job re-sends it for a sale whose stock never moved)."""
+    emit(
+        SalePaid(
+            sale.id,
+            sale.business,
+            tuple(SoldLine(line.id, line.product_id, line.quantity) for line in sale.lines),
+        )
+    )
 
 
-def relay(batch: int = RELAY_BATCH) -> int:
-    """Enqueue unsent rows in order and mark them sent; stops at the first refused enqueue."""
+def job_id(row: OutboxEvent) -> str:
+    return f"outbox-{row.id}"
+
+
+def relay(batch: int = RELAY_BATCH, ack_timeout: dt.timedelta = ACK_TIMEOUT) -> int:
+    """Send unsent rows, and re-send unacknowledged ones whose job was lost; returns how many were sent.
+
+    Stops at the first refused enqueue (Redis down): the rest wait for the next relay.
+    """
+    now = utcnow()
+    overdue = sa.and_(
+        OutboxEvent.acked_at.is_(None),
+        OutboxEvent.sent_at < now - ack_timeout,
+        OutboxEvent.attempts < MAX_SENDS,
+    )
     rows = db.session.scalars(
         sa.select(OutboxEvent)
-        .where(OutboxEvent.sent_at.is_(None))
+        .where(sa.or_(OutboxEvent.sent_at.is_(None), overdue))
         .order_by(OutboxEvent.id)
         .limit(batch)
         .with_for_update(skip_locked=True)
     ).all()
     sent = 0
     for row in rows:
+        if row.sent_at is not None and _in_flight(row):
+            row.sent_at = now  # slow, not lost: look again after another timeout
+            continue
+        row.attempts += 1
         try:
-            get_queue(row.queue).enqueue(
-                row.func_name,
-                row.payload,
-                job_id=f"outbox-{row.id}",
-                retry=Retry(max=3),
-                result_ttl=600,
-                failure_ttl=7 * 24 * 3600,
+            send(
+                stored(row.event, row.version, row.payload, str(row.id), PRODUCER), queue_redis(), job_id(row)
             )
         except Exception:  # noqa: BLE001 - Redis down: keep the row for the next relay
-            log.warning("enqueue refused; outbox row %s stays unsent", row.id, exc_info=True)
-            row.attempts += 1
+            log.warning("enqueue refused; outbox row %s waits for the next relay", row.id, exc_info=True)
             break
-        row.sent_at = utcnow()
+        if row.sent_at is not None:
+            log.warning("outbox row %s (%s) not acknowledged: re-sent", row.id, row.event)
+        row.sent_at = now
         sent += 1
     db.session.commit()
     return sent
+
+
+def _in_flight(row: OutboxEvent) -> bool:
+    try:
+        return Job.fetch(job_id(row), connection=queue_redis()).get_status() in _IN_FLIGHT
+    except NoSuchJobError:
+        return False
+
+
+def acknowledge(event_id: str) -> bool:
+    """Every consumer applied the row `event_id`: it is delivered. False if unknown or already acked."""
+    if not event_id.isdigit():
+        return False
+    result = db.session.execute(
+        sa.update(OutboxEvent)
+        .where(OutboxEvent.id == int(event_id), OutboxEvent.acked_at.is_(None))
+        .values(acked_at=utcnow())
+    )
+    db.session.commit()
+    return result.rowcount == 1
 
 
 def kick() -> None:
@@ -108,11 +138,20 @@ def kick() -> None:
 
 
 def prune(keep_days: int = 7) -> int:
-    """Delete rows sent more than `keep_days` ago (unsent rows are never deleted)."""
+    """Delete rows acknowledged more than `keep_days` ago (unacknowledged rows are never deleted)."""
     result = db.session.execute(
         sa.delete(OutboxEvent).where(
-            OutboxEvent.sent_at.is_not(None), OutboxEvent.sent_at < utcnow() - dt.timedelta(days=keep_days)
+            OutboxEvent.acked_at.is_not(None), OutboxEvent.acked_at < utcnow() - dt.timedelta(days=keep_days)
         )
     )
     db.session.commit()
     return result.rowcount
+
+
+def unacknowledged(older_than: dt.timedelta = ACK_TIMEOUT) -> int:
+    """How many rows still wait for an acknowledgement after `older_than` (the repair job reports it)."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(OutboxEvent)
+        .where(OutboxEvent.acked_at.is_(None), OutboxEvent.created_at < utcnow() - older_than)
+    )

@@ -1,0 +1,40 @@
+"""Contracts between services, as code: events (typed, versioned, each with its queue), their
+consumers, and the published views. Standard library and marshmallow only; imports no service.
+See services/CONTRACTS.md."""
+
+from .envelope import Delivery, open_envelope, seal, stored
+from .events import EventApplied, SaleChanged, SalePaid, SoldLine
+from .registry import (
+    Contract,
+    UnknownEvent,
+    all_consumers,
+    all_contracts,
+    consumers_of,
+    consumes,
+    contract,
+    contract_of,
+    named,
+)
+from .views import VIEWS, View
+
+__all__ = [
+    "VIEWS",
+    "Contract",
+    "Delivery",
+    "EventApplied",
+    "SaleChanged",
+    "SalePaid",
+    "SoldLine",
+    "UnknownEvent",
+    "View",
+    "all_consumers",
+    "all_contracts",
+    "consumers_of",
+    "consumes",
+    "contract",
+    "contract_of",
+    "named",
+    "open_envelope",
+    "seal",
+    "stored",
+]

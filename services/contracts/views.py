@@ -1,0 +1,103 @@
+"""Published database views: the only way one service reads another's schema.
+
+Each view's columns are declared here; a test compares them with the database, so a migration
+that renames or drops a column of a published view fails before any reader breaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class View:
+    """A view its owner publishes, the columns readers may rely on, and the roles granted SELECT."""
+
+    name: str
+    columns: tuple[str, ...]  # in the view's order: new columns are only ever appended
+    readers: tuple[str, ...]
+
+
+VIEWS: tuple[View, ...] = (
+    View(
+        "inventory.v_products",
+        (
+            "id",
+            "business",
+            "sku",
+            "name",
+            "unit",
+            "price",
+            "track_stock",
+            "stock_level",
+            "reorder_level",
+            "active",
+            "updated_at",
+        ),
+        ("payments", "reporting"),
+    ),
+    View(
+        "inventory.v_stock_movements",
+        (
+            "id",
+            "product_id",
+            "business",
+            "kind",
+            "quantity",
+            "reason",
+            "source_type",
+            "source_id",
+            "created_by",
+            "created_at",
+        ),
+        ("payments", "reporting"),
+    ),
+    View(
+        "payments.v_sales",
+        (
+            "id",
+            "business",
+            "method",
+            "status",
+            "total",
+            "created_at",
+            "updated_at",
+            "order_status",
+            "paid_at",
+        ),
+        ("reporting",),
+    ),
+    View(
+        "payments.v_sale_lines",
+        (
+            "id",
+            "sale_id",
+            "business",
+            "product_id",
+            "name",
+            "quantity",
+            "unit_price",
+            "line_total",
+            "status",
+            "created_at",
+        ),
+        ("reporting",),
+    ),
+    View(
+        "payments.v_mpesa_payments",
+        (
+            "id",
+            "sale_id",
+            "business",
+            "kind",
+            "status",
+            "amount",
+            "receipt",
+            "result_code",
+            "created_at",
+            "updated_at",
+            "paid_at",
+        ),
+        ("reporting",),
+    ),
+)
