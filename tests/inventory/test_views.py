@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from contracts import VIEWS, SalePaid, SoldLine
 from sqlalchemy.exc import ProgrammingError
 
-from contracts import VIEWS, SalePaid, SoldLine
 from inventory.jobs import apply_sale_movements
 from support.env import service_environment
 

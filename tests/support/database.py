@@ -37,8 +37,17 @@ class Wiper:
             )
             self.tables = [f'"{schema}"."{table}"' for schema, table in rows]
 
-    def wipe(self) -> None:
-        if self.tables:
-            with self.engine.connect() as conn:
-                conn.execute(sa.text(f"TRUNCATE {', '.join(self.tables)} RESTART IDENTITY CASCADE"))
-                seed(conn)
+    def wipe(self, attempts: int = 3) -> None:
+        if not self.tables:
+            return
+        for attempt in range(attempts):
+            try:
+                with self.engine.connect() as conn:
+                    conn.execute(sa.text(f"TRUNCATE {', '.join(self.tables)} RESTART IDENTITY CASCADE"))
+                    seed(conn)
+                return
+            except sa.exc.OperationalError as exc:
+                # A running stack's jobs read several tables at once; PostgreSQL may pick this
+                # TRUNCATE as the victim of the lock cycle. Nothing was truncated: do it again.
+                if "deadlock detected" not in str(exc) or attempt == attempts - 1:
+                    raise
