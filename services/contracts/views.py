@@ -20,6 +20,11 @@ class View:
 
 VIEWS: tuple[View, ...] = (
     View(
+        "accounts.v_businesses",
+        ("code", "name", "kind", "archived", "updated_at"),
+        ("inventory", "payments", "reporting"),
+    ),
+    View(
         "inventory.v_products",
         (
             "id",
@@ -33,9 +38,10 @@ VIEWS: tuple[View, ...] = (
             "reorder_level",
             "active",
             "updated_at",
+            "cost",
         ),
         ("payments", "reporting"),
-    ),
+    ),  # fmt: skip
     View(
         "inventory.v_stock_movements",
         (
@@ -51,7 +57,7 @@ VIEWS: tuple[View, ...] = (
             "created_at",
         ),
         ("payments", "reporting"),
-    ),
+    ),  # fmt: skip
     View(
         "payments.v_sales",
         (
@@ -80,9 +86,11 @@ VIEWS: tuple[View, ...] = (
             "line_total",
             "status",
             "created_at",
+            "unit_cost",
+            "line_cost",
         ),
         ("reporting",),
-    ),
+    ),  # fmt: skip
     View(
         "payments.v_mpesa_payments",
         (
@@ -99,5 +107,20 @@ VIEWS: tuple[View, ...] = (
             "paid_at",
         ),
         ("reporting",),
-    ),
+    ),  # fmt: skip
+    View(
+        "payments.v_expenses",
+        (
+            "id",
+            "business",
+            "category_id",
+            "category",
+            "amount",
+            "paid_from",
+            "shift_id",
+            "created_by",
+            "created_at",
+        ),
+        ("reporting",),
+    ),  # fmt: skip
 )

@@ -437,7 +437,7 @@ def repair_rollups(now: dt.datetime | None = None, days: int = REPAIR_DAYS) -> i
     Catches what the SaleChanged events missed; each repair is logged. Returns the days re-rolled.
     """
     last = business_day(now) - DAY
-    params = _params(ROLLED, last - DAY * (days - 1), last)
+    params = _params(rolled(), last - DAY * (days - 1), last)
     live = {(row["business"], row["day"]): row for row in _rows(sql.LIVE_DAILY, params)}
     stale = [
         (row["business"], row["day"])
