@@ -73,7 +73,7 @@ export function App({ registration, updateReady }) {
     <${StatusBanners} runtime=${runtime} />
     ${
       leaving &&
-      html`<div class="screen"><${LogoutPanel} session=${session} runtime=${runtime} onCancel=${() => setLeaving(false)} /></div>`
+      html`<div class="screen logout-wrap"><${LogoutPanel} session=${session} runtime=${runtime} onCancel=${() => setLeaving(false)} /></div>`
     }
     <${Screen} key=${route} session=${session} runtime=${runtime} param=${param} />
     <${Nav} user=${session.user} route=${base || '/'} />

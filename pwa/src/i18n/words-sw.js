@@ -36,7 +36,7 @@ export default {
     wrong: 'Jina la mtumiaji au nenosiri si sahihi.',
   },
   logout: {
-    question: 'Utoke?',
+    question: 'Ungependa kutoka?',
     unsent: {
       one: 'Mauzo {{count}} bado hayajatumwa. Yatabaki kwenye simu hii na kutumwa utakapoingia tena.',
       other: 'Mauzo {{count}} bado hayajatumwa. Yatabaki kwenye simu hii na kutumwa utakapoingia tena.',
@@ -164,7 +164,7 @@ export default {
     low_list: 'Zinaisha: {{names}}',
     low: 'INAISHA',
     order_more_at: 'Nunua zaidi zikibaki {{amount}}',
-    receive: 'Mzigo umeingia',
+    receive: 'Pokea mzigo',
     correct: 'Rekebisha idadi',
     how_many_came: 'Ngapi zimeingia? ({{unit}})',
     change_by: 'Ongeza au punguza ngapi? (weka − mbele kupunguza, kama -2)',

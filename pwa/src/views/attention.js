@@ -28,9 +28,9 @@ export function Attention({ runtime }) {
 
   return html`
     <main class="screen attention">
-      <button class="button quiet" type="button" onClick=${() => navigate('/')}><${Icon} name="back" /> ${t('common.back')}</button>
+      <button class="button quiet back" type="button" onClick=${() => navigate('/')}><${Icon} name="back" /> ${t('common.back')}</button>
       <h1>${t('attention.title')}</h1>
-      <p>${t('attention.intro')}</p>
+      ${items?.length > 0 && html`<p>${t('attention.intro')}</p>`}
       ${items?.length === 0 && html`<p class="banner">${t('attention.none')}</p>`}
       ${items?.map(
         (item) => html`
