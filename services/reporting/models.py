@@ -38,6 +38,11 @@ class DailyRollup(db.Model):
     unmatched_count = sa.Column(sa.Integer, nullable=False, server_default="0")
     unmatched_amount = sa.Column(MONEY, nullable=False, server_default="0")
     needs_review_count = sa.Column(sa.Integer, nullable=False, server_default="0")
+    # Cost of the lines sold (at the cost in force when sold) and lines sold without one.
+    cost = sa.Column(MONEY, nullable=False, server_default="0")
+    uncosted_lines = sa.Column(sa.Integer, nullable=False, server_default="0")
+    expenses = sa.Column(MONEY, nullable=False, server_default="0")
+    expenses_count = sa.Column(sa.Integer, nullable=False, server_default="0")
     computed_at = _computed_at()
 
 
@@ -53,6 +58,8 @@ class ProductDailyRollup(db.Model):
     quantity = sa.Column(QTY, nullable=False)
     revenue = sa.Column(MONEY, nullable=False)
     lines = sa.Column(sa.Integer, nullable=False)
+    cost = sa.Column(MONEY, nullable=False, server_default="0")
+    uncosted_lines = sa.Column(sa.Integer, nullable=False, server_default="0")
     computed_at = _computed_at()
 
 
@@ -67,6 +74,20 @@ class StockDailyRollup(db.Model):
     kind = sa.Column(sa.String(16), primary_key=True)
     quantity = sa.Column(QTY, nullable=False)
     movements = sa.Column(sa.Integer, nullable=False)
+    computed_at = _computed_at()
+
+
+class ExpenseDailyRollup(db.Model):
+    """Expenses of one category on one closed day."""
+
+    __tablename__ = "expense_daily_rollups"
+
+    business = sa.Column(sa.String(16), primary_key=True)
+    day = sa.Column(sa.Date, primary_key=True)
+    category_id = sa.Column(sa.BigInteger, primary_key=True)
+    category = sa.Column(sa.String(60), nullable=False)
+    amount = sa.Column(MONEY, nullable=False)
+    expenses = sa.Column(sa.Integer, nullable=False)
     computed_at = _computed_at()
 
 

@@ -124,7 +124,43 @@ class StockRowSchema(Schema):
     movements = fields.Integer()
 
 
+def _profit_fields(net: bool) -> dict:
+    """Gross profit (and, where expenses belong, net), with the lines sold without a cost price."""
+    figures = {"revenue": _money(), "cost": _money(), "gross_profit": _money()}
+    if net:
+        figures.update(expenses=_money(), net=_money())
+    uncosted = fields.Integer(metadata={"description": "Lines sold while the product had no cost price."})
+    return {**figures, "uncosted_lines": uncosted}
+
+
+ProfitRowSchema = Schema.from_dict({"day": fields.Date(), **_profit_fields(net=True)}, name="ProfitRowSchema")
+ProfitBusinessRowSchema = Schema.from_dict(
+    {"business": fields.String(), **_profit_fields(net=True)}, name="ProfitBusinessRowSchema"
+)
+ProfitProductRowSchema = Schema.from_dict(
+    {
+        "product_id": fields.Integer(),
+        "business": fields.String(),
+        "name": fields.String(),
+        "quantity": _qty(),
+        **_profit_fields(net=False),
+    },
+    name="ProfitProductRowSchema",
+)
+
+
+class ExpenseRowSchema(Schema):
+    category_id = fields.Integer()
+    category = fields.String(attribute="name")
+    amount = _money()
+    expenses = fields.Integer()
+
+
 ROW_SCHEMAS = {
+    "profit": ProfitRowSchema,
+    "profit-businesses": ProfitBusinessRowSchema,
+    "profit-products": ProfitProductRowSchema,
+    "expenses": ExpenseRowSchema,
     "revenue": RevenueRowSchema,
     "methods": MethodRowSchema,
     "mpesa": MpesaRowSchema,

@@ -36,8 +36,18 @@ Row = dict[str, Any]
 # reports and the roll-ups keep them under this pseudo-business.
 UNASSIGNED = "unassigned"
 
-_LIVE = {"daily": sql.LIVE_DAILY, "products": sql.LIVE_PRODUCTS, "stock": sql.LIVE_STOCK}
-_STORED = {"daily": sql.STORED_DAILY, "products": sql.STORED_PRODUCTS, "stock": sql.STORED_STOCK}
+_LIVE = {
+    "daily": sql.LIVE_DAILY,
+    "products": sql.LIVE_PRODUCTS,
+    "stock": sql.LIVE_STOCK,
+    "expenses": sql.LIVE_EXPENSES,
+}
+_STORED = {
+    "daily": sql.STORED_DAILY,
+    "products": sql.STORED_PRODUCTS,
+    "stock": sql.STORED_STOCK,
+    "expenses": sql.STORED_EXPENSES,
+}
 
 
 def all_businesses() -> tuple[str, ...]:
@@ -105,6 +115,8 @@ def rollup_days(
         sql.ROLLUP_PRODUCTS,
         sql.CLEAR_STOCK,
         sql.ROLLUP_STOCK,
+        sql.CLEAR_EXPENSES,
+        sql.ROLLUP_EXPENSES,
     ):
         db.session.execute(statement, params)
     db.session.commit()
@@ -372,7 +384,82 @@ def stock_report(
     return {"rows": sorted(rows, key=lambda r: (r["business"], r["name"], r["product_id"]))}
 
 
+def _profit(row: Row) -> Row:
+    """Gross profit = revenue − cost of what was sold; net = gross profit − expenses."""
+    gross = row["revenue"] - row["cost"]
+    figures = {"revenue": row["revenue"], "cost": row["cost"], "gross_profit": gross}
+    if "expenses" in row:
+        figures.update(expenses=row["expenses"], net=gross - row["expenses"])
+    return {**figures, "uncosted_lines": row["uncosted_lines"]}
+
+
+def _profit_totals(rows: list[Row]) -> Row:
+    names = [name for name in (rows[0] if rows else {}) if name not in ("day", "business")]
+    return {name: sum(r[name] for r in rows) for name in names}
+
+
+def profit_report(
+    businesses: tuple[str, ...], first: dt.date, last: dt.date, now: dt.datetime | None = None
+) -> dict:
+    """Per day: revenue, cost of what was sold, gross profit, expenses and net; totals for the period."""
+    rows = [{"day": d["day"], **_profit(d)} for d in _per_day(businesses, first, last, now)]
+    return {"rows": rows, "totals": _profit_totals(rows)}
+
+
+def profit_business_report(
+    businesses: tuple[str, ...], first: dt.date, last: dt.date, now: dt.datetime | None = None
+) -> dict:
+    """The profit report per business over the range."""
+    merged = _sum_by(_gather("daily", businesses, first, last, now), ("business",), sql.DAILY_COLUMNS)
+    rows = [{"business": b, **_profit(merged[(b,)])} for (b,) in sorted(merged) if b != UNASSIGNED]
+    return {"rows": rows, "totals": _profit_totals(rows)}
+
+
+def profit_product_report(
+    businesses: tuple[str, ...], first: dt.date, last: dt.date, now: dt.datetime | None = None
+) -> dict:
+    """Gross profit by product, the best earner first."""
+    merged = _sum_by(
+        _gather("products", businesses, first, last, now),
+        ("product_id", "business"),
+        ("quantity", "revenue", "cost", "uncosted_lines"),
+    )
+    rows = [
+        {
+            "product_id": r["product_id"],
+            "business": r["business"],
+            "name": r["name"],
+            "quantity": r["quantity"],
+            **_profit(r),
+        }
+        for r in merged.values()
+    ]
+    rows.sort(key=lambda r: (-r["gross_profit"], r["name"], r["product_id"]))
+    return {"rows": rows}
+
+
+def expense_report(
+    businesses: tuple[str, ...], first: dt.date, last: dt.date, now: dt.datetime | None = None
+) -> dict:
+    """Expenses by category over the range, the largest first."""
+    merged = _sum_by(
+        _gather("expenses", businesses, first, last, now), ("category_id",), ("amount", "expenses")
+    )
+    rows = sorted(merged.values(), key=lambda r: (-r["amount"], r["name"], r["category_id"]))
+    return {
+        "rows": rows,
+        "totals": {
+            "amount": sum((r["amount"] for r in rows), Decimal(0)),
+            "expenses": sum(r["expenses"] for r in rows),
+        },
+    }
+
+
 REPORTS: dict[str, Callable[..., dict]] = {
+    "profit": profit_report,
+    "profit-businesses": profit_business_report,
+    "profit-products": profit_product_report,
+    "expenses": expense_report,
     "revenue": revenue_report,
     "methods": method_report,
     "mpesa": mpesa_report,

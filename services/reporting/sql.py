@@ -25,6 +25,10 @@ DAILY_COLUMNS = (
     "unmatched_count",
     "unmatched_amount",
     "needs_review_count",
+    "cost",
+    "uncosted_lines",
+    "expenses",
+    "expenses_count",
 )
 
 # One row per business per day of the grid, zeros where nothing happened.
@@ -51,15 +55,24 @@ WITH grid AS (
     WHERE (business = ANY(:businesses) OR (business IS NULL AND :unassigned = ANY(:businesses)))
       AND created_at >= :start AND created_at < :end
     GROUP BY 1, 2
+), c AS (
+    SELECT business, {NAIROBI_DAY} AS day, sum(line_cost) AS cost,
+           count(*) FILTER (WHERE line_cost IS NULL) AS uncosted_lines
+    FROM payments.v_sale_lines WHERE status = 'paid' AND {WINDOW} GROUP BY 1, 2
+), e AS (
+    SELECT business, {NAIROBI_DAY} AS day, sum(amount) AS expenses, count(*) AS expenses_count
+    FROM payments.v_expenses WHERE {WINDOW} GROUP BY 1, 2
 )
 SELECT g.business, g.day,
        {", ".join(f"coalesce({c}, 0) AS {c}" for c in DAILY_COLUMNS)}
 FROM grid g LEFT JOIN s USING (business, day) LEFT JOIN m USING (business, day)
+     LEFT JOIN c USING (business, day) LEFT JOIN e USING (business, day)
 """
 
 _PRODUCT_SELECT = f"""
 SELECT business, {NAIROBI_DAY} AS day, product_id, max(name) AS name,
-       sum(quantity) AS quantity, sum(line_total) AS revenue, count(*) AS lines
+       sum(quantity) AS quantity, sum(line_total) AS revenue, count(*) AS lines,
+       coalesce(sum(line_cost), 0) AS cost, count(*) FILTER (WHERE line_cost IS NULL) AS uncosted_lines
 FROM payments.v_sale_lines WHERE status = 'paid' AND {WINDOW} GROUP BY 1, 2, 3
 """
 
@@ -68,9 +81,17 @@ SELECT business, {NAIROBI_DAY} AS day, product_id, kind, sum(quantity) AS quanti
 FROM inventory.v_stock_movements WHERE {WINDOW} GROUP BY 1, 2, 3, 4
 """
 
+# `name` is the category's name: the shared merging keeps the latest name of a key.
+_EXPENSE_SELECT = f"""
+SELECT business, {NAIROBI_DAY} AS day, category_id, max(category) AS name, sum(amount) AS amount,
+       count(*) AS expenses
+FROM payments.v_expenses WHERE {WINDOW} GROUP BY 1, 2, 3
+"""
+
 LIVE_DAILY = sa.text(_DAILY_SELECT)
 LIVE_PRODUCTS = sa.text(_PRODUCT_SELECT)
 LIVE_STOCK = sa.text(_STOCK_SELECT)
+LIVE_EXPENSES = sa.text(_EXPENSE_SELECT)
 
 _RANGE = "business = ANY(:businesses) AND day BETWEEN :first AND :last"
 
@@ -86,8 +107,14 @@ ROLLUP_DAILY = sa.text(
 ROLLUP_LOCK = sa.text("SELECT pg_advisory_xact_lock(hashtext('reporting.rollup'))")
 CLEAR_PRODUCTS = sa.text(f"DELETE FROM reporting.product_daily_rollups WHERE {_RANGE}")
 ROLLUP_PRODUCTS = sa.text(
-    f"""INSERT INTO reporting.product_daily_rollups (business, day, product_id, name, quantity, revenue, lines)
+    f"""INSERT INTO reporting.product_daily_rollups
+        (business, day, product_id, name, quantity, revenue, lines, cost, uncosted_lines)
     {_PRODUCT_SELECT}"""
+)
+CLEAR_EXPENSES = sa.text(f"DELETE FROM reporting.expense_daily_rollups WHERE {_RANGE}")
+ROLLUP_EXPENSES = sa.text(
+    f"""INSERT INTO reporting.expense_daily_rollups (business, day, category_id, category, amount, expenses)
+    {_EXPENSE_SELECT}"""
 )
 CLEAR_STOCK = sa.text(f"DELETE FROM reporting.stock_daily_rollups WHERE {_RANGE}")
 ROLLUP_STOCK = sa.text(
@@ -101,12 +128,18 @@ STORED_DAILY = sa.text(
 )
 STORED_PRODUCTS = sa.text(
     f"""SELECT business, product_id, (array_agg(name ORDER BY day DESC))[1] AS name,
-           sum(quantity) AS quantity, sum(revenue) AS revenue, sum(lines) AS lines
+           sum(quantity) AS quantity, sum(revenue) AS revenue, sum(lines) AS lines,
+           sum(cost) AS cost, sum(uncosted_lines) AS uncosted_lines
     FROM reporting.product_daily_rollups WHERE {_RANGE} GROUP BY business, product_id"""
 )
 STORED_STOCK = sa.text(
     f"""SELECT business, product_id, kind, sum(quantity) AS quantity, sum(movements) AS movements
     FROM reporting.stock_daily_rollups WHERE {_RANGE} GROUP BY business, product_id, kind"""
+)
+STORED_EXPENSES = sa.text(
+    f"""SELECT business, category_id, (array_agg(category ORDER BY day DESC))[1] AS name,
+           sum(amount) AS amount, sum(expenses) AS expenses
+    FROM reporting.expense_daily_rollups WHERE {_RANGE} GROUP BY business, category_id"""
 )
 ROLLED_DAYS = sa.text(f"SELECT day FROM reporting.daily_rollups WHERE {_RANGE}")
 LAST_ROLLED = sa.text(

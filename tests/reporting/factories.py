@@ -149,3 +149,31 @@ def movement(product_id: int, business: str, kind: str, quantity: str, created_a
 def rows(sql: str, **params) -> list[dict]:
     with engine().connect() as conn:
         return [dict(r._mapping) for r in conn.execute(sa.text(sql), params)]
+
+
+def cost_lines(sale_id: int, unit_cost: str) -> None:
+    """Give a sale's lines the cost in force when sold, as payments copies it from inventory."""
+    execute(
+        "UPDATE payments.sale_lines SET unit_cost = :c, line_cost = round(:c * quantity, 2) WHERE sale_id = :s",
+        c=Decimal(unit_cost),
+        s=sale_id,
+    )
+
+
+def expense_category(name: str) -> int:
+    return _insert("INSERT INTO payments.expense_categories (name) VALUES (:name) RETURNING id", name=name)
+
+
+def expense(
+    business: str, category_id: int, amount: str, created_at: dt.datetime, paid_from: str = "till"
+) -> int:
+    return _insert(
+        "INSERT INTO payments.expenses (idempotency_key, business, category_id, amount, paid_from, created_at)"
+        " VALUES (:key, :business, :category, :amount, :paid_from, :at) RETURNING id",
+        key=uuid.uuid4(),
+        business=business,
+        category=category_id,
+        amount=Decimal(amount),
+        paid_from=paid_from,
+        at=created_at,
+    )

@@ -134,6 +134,11 @@ class History:
             "unmatched_count": len([p for p in pays if p["status"] == "unmatched"]),
             "unmatched_amount": amount("unmatched"),
             "needs_review_count": len([p for p in pays if p["status"] == "needs_review"]),
+            # This history has no cost prices and no expenses (test_profit.py has both).
+            "cost": ZERO,
+            "uncosted_lines": sum(len(s["lines"]) for s in paid),
+            "expenses": ZERO,
+            "expenses_count": 0,
         }
 
     def by_product(self, businesses, first, last) -> dict[int, tuple[Decimal, Decimal, int]]:

@@ -127,7 +127,7 @@ def test_bad_report_queries_get_a_422_problem(client, auth, query, field):
 
 
 def test_unknown_report_or_business_is_404(client, auth):
-    assert_problem(client.get(report_url("profit", "2026-01-01", "2026-01-02"), headers=auth()), 404)
+    assert_problem(client.get(report_url("horoscope", "2026-01-01", "2026-01-02"), headers=auth()), 404)
     assert_problem(
         client.get(report_url("revenue", "2026-01-01", "2026-01-02", business="bakery"), headers=auth()), 404
     )

@@ -231,8 +231,8 @@ def test_roll_due_rolls_yesterday_once_then_only_dirty_days_and_warms(ctx, histo
     assert cache.keys("tomtin:reporting:reports:*") == []
     done = services.roll_due()
     assert done["rolled_from"] == yesterday.isoformat() and done["rows"] == 4
-    # Warmed: the last 7 and 30 days of each business and data set are cached.
-    assert len(cache.keys("tomtin:reporting:reports:*")) == 2 * 4 * 3
+    # Warmed: the last 7 and 30 days of each business and data set (daily, products, stock, expenses).
+    assert len(cache.keys("tomtin:reporting:reports:*")) == 2 * 4 * 4
     # Rolled after the grace period: nothing to redo (within it, yesterday is redone once more).
     in_grace = dt.datetime.now(dt.UTC) < known.midnight_utc(history.today) + services.ROLLUP_GRACE
     assert services.roll_due()["rows"] == (4 if in_grace else 0)
