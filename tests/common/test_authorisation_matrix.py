@@ -7,22 +7,16 @@ a tampered token, an expired one, a logged-out one, staff of another business, s
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
-from decimal import Decimal
 
 import pytest
 
-from accounts.models import Business, User
-from accounts.models import db as accounts_db
 from common.auth import decode_token, issue_token, revoke
-from inventory.models import Product
-from inventory.models import db as inventory_db
-from payments.models import MpesaPayment, Sale, SaleLine
-from payments.models import db as payments_db
 from support.businesses import BUSINESSES
 from support.env import MPESA_WEBHOOK_SECRET, SECRET
 from support.specs import all_specs, operations
+
+from .conftest import C2B_RECEIPT
 
 SPECS = all_specs()
 OPERATIONS = [
@@ -30,7 +24,6 @@ OPERATIONS = [
 ]
 CALLERS = ("anonymous", "tampered", "expired", "logged_out", "other_business_staff", "staff", "owner")
 REFUSED_WITHOUT_A_GOOD_TOKEN = ("anonymous", "tampered", "expired", "logged_out")
-C2B_RECEIPT = "RKTMATRIX1"
 # A well-formed body per operation that takes one (so a refusal is about the caller, not the
 # body); "{product}" and "{sale}" are the rows made below. A new operation with a body needs one.
 BODIES = {
@@ -72,73 +65,6 @@ QUERIES = {
     ("get", "/api/reports/businesses/{business}/reports/{kind}"): {"from": "2026-01-01", "to": "2026-01-02"}
 }
 HOOK_BODY = {}  # the hooks are public: every caller must get the same answer
-
-
-@pytest.fixture
-def rows(app_for) -> dict[str, int]:
-    """Users, a water product, a paid water sale and a payment under review, an unmatched C2B payment."""
-    with app_for("accounts").app_context():
-        # Straight into the table: nobody logs in as them, so no password hashing to wait for.
-        people = {
-            "owner": User(username="boss", role="owner", businesses=_businesses(BUSINESSES)),
-            "staff": User(username="amina", role="staff", businesses=_businesses(["water"])),
-            "other_business_staff": User(
-                username="baraka", role="staff", businesses=_businesses(["laundry"])
-            ),
-        }
-        for person in people.values():
-            person.display_name, person.password_hash = person.username.title(), "not-a-hash"
-        accounts_db.session.add_all(people.values())
-        accounts_db.session.commit()
-        users = {caller: person.id for caller, person in people.items()}
-    with app_for("inventory").app_context():
-        product = Product(
-            business="water", sku="W1", name="Refill", unit="l", price=Decimal("50.00"), track_stock=False
-        )
-        inventory_db.session.add(product)
-        inventory_db.session.commit()
-        product_id = product.id
-    with app_for("payments").app_context():
-        now = dt.datetime.now(dt.UTC)
-        sale = Sale(
-            idempotency_key=uuid.uuid4(),
-            business="water",
-            method="cash",
-            status="paid",
-            total=Decimal("50.00"),
-            paid_at=now,
-        )
-        sale.lines.append(
-            SaleLine(
-                product_id=product_id,
-                name="Refill",
-                quantity=Decimal("1"),
-                unit_price=Decimal("50.00"),
-                line_total=Decimal("50.00"),
-            )
-        )
-        review = MpesaPayment(
-            sale=sale,
-            business="water",
-            kind="stk",
-            status="needs_review",
-            amount=Decimal("50.00"),
-            review_reason="matrix",
-        )
-        unmatched = MpesaPayment(
-            kind="c2b",
-            status="unmatched",
-            amount=Decimal("50.00"),
-            receipt=C2B_RECEIPT,
-            account_reference="x",
-        )
-        payments_db.session.add_all([sale, review, unmatched])
-        payments_db.session.commit()
-        return {"product": product_id, "sale": sale.id, "payment": review.id, **users}
-
-
-def _businesses(codes) -> list[Business]:
-    return [accounts_db.session.get(Business, code) for code in codes]
 
 
 def _token(app_for, caller: str, rows: dict[str, int]) -> str | None:

@@ -1,0 +1,87 @@
+"""Fixtures of the API contract tests: one row of each kind a path can name, and the people."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import Business, User
+from accounts.models import db as accounts_db
+from inventory.models import Product
+from inventory.models import db as inventory_db
+from payments.models import MpesaPayment, Sale, SaleLine
+from payments.models import db as payments_db
+from support.businesses import BUSINESSES
+
+C2B_RECEIPT = "RKTMATRIX1"
+
+
+@pytest.fixture
+def rows(app_for) -> dict[str, int]:
+    """Ids of: an owner, water staff, laundry staff, a water product, a paid water sale, a payment
+    under review on it, and (receipt C2B_RECEIPT) an unmatched C2B payment."""
+    with app_for("accounts").app_context():
+        # Straight into the table: nobody logs in as them, so no password hashing to wait for.
+        people = {
+            "owner": User(username="boss", role="owner", businesses=_businesses(BUSINESSES)),
+            "staff": User(username="amina", role="staff", businesses=_businesses(["water"])),
+            "other_business_staff": User(
+                username="baraka", role="staff", businesses=_businesses(["laundry"])
+            ),
+        }
+        for person in people.values():
+            person.display_name, person.password_hash = person.username.title(), "not-a-hash"
+        accounts_db.session.add_all(people.values())
+        accounts_db.session.commit()
+        users = {caller: person.id for caller, person in people.items()}
+    with app_for("inventory").app_context():
+        product = Product(
+            business="water", sku="W1", name="Refill", unit="l", price=Decimal("50.00"), track_stock=False
+        )
+        inventory_db.session.add(product)
+        inventory_db.session.commit()
+        product_id = product.id
+    with app_for("payments").app_context():
+        now = dt.datetime.now(dt.UTC)
+        sale = Sale(
+            idempotency_key=uuid.uuid4(),
+            business="water",
+            method="cash",
+            status="paid",
+            total=Decimal("50.00"),
+            paid_at=now,
+        )
+        sale.lines.append(
+            SaleLine(
+                product_id=product_id,
+                name="Refill",
+                quantity=Decimal("1"),
+                unit_price=Decimal("50.00"),
+                line_total=Decimal("50.00"),
+            )
+        )
+        review = MpesaPayment(
+            sale=sale,
+            business="water",
+            kind="stk",
+            status="needs_review",
+            amount=Decimal("50.00"),
+            review_reason="seeded",
+        )
+        unmatched = MpesaPayment(
+            kind="c2b",
+            status="unmatched",
+            amount=Decimal("50.00"),
+            receipt=C2B_RECEIPT,
+            account_reference="x",
+        )
+        payments_db.session.add_all([sale, review, unmatched])
+        payments_db.session.commit()
+        return {"product": product_id, "sale": sale.id, "payment": review.id, **users}
+
+
+def _businesses(codes) -> list[Business]:
+    return [accounts_db.session.get(Business, code) for code in codes]
