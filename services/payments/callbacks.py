@@ -63,7 +63,8 @@ def _amount(value: Any, name: str, errors: dict[str, list[str]]) -> Decimal | No
 
 def parse_stk(body: Any) -> StkResult:
     """The STK callback `{"Body": {"stkCallback": {...}}}`; BadCallback if anything is off."""
-    callback = body.get("Body", {}).get("stkCallback") if isinstance(body, dict) else None
+    outer = body.get("Body") if isinstance(body, dict) else None
+    callback = outer.get("stkCallback") if isinstance(outer, dict) else None
     if not isinstance(callback, dict):
         raise BadCallback({"Body.stkCallback": ["missing or not an object"]})
     errors: dict[str, list[str]] = {}

@@ -128,3 +128,10 @@ def test_a_note_with_a_lone_surrogate_changes_nothing(app, client, auth, pending
     assert_problem(answer, 400, "_body")
     with app.app_context():
         assert db.session.get(MpesaPayment, payment_id).resolution_note is None
+
+
+@pytest.mark.parametrize("body", [{"Body": 5}, {"Body": []}, {"Body": {"stkCallback": "x"}}, [], 7])
+def test_an_stk_callback_of_the_wrong_shape_is_refused(app, client, body):
+    # Found by the schemathesis run: {"Body": 5} used to end in an AttributeError (500).
+    assert_problem(post_callback(client, body), 422, "Body.stkCallback")
+    assert _counts(app) == (0, 0, 0)
