@@ -12,7 +12,7 @@ from accounts.models import Business, User
 from accounts.models import db as accounts_db
 from inventory.models import Product
 from inventory.models import db as inventory_db
-from payments.models import MpesaPayment, Sale, SaleLine
+from payments.models import ExpenseCategory, MpesaPayment, Sale, SaleLine, Shift
 from payments.models import db as payments_db
 from support.businesses import BUSINESSES
 
@@ -22,7 +22,8 @@ C2B_RECEIPT = "RKTMATRIX1"
 @pytest.fixture
 def rows(app_for) -> dict[str, int]:
     """Ids of: an owner, water staff, laundry staff, a water product, a paid water sale, a payment
-    under review on it, and (receipt C2B_RECEIPT) an unmatched C2B payment."""
+    under review on it, an expense category, the water staff's open shift, and (receipt
+    C2B_RECEIPT) an unmatched C2B payment."""
     with app_for("accounts").app_context():
         # Straight into the table: nobody logs in as them, so no password hashing to wait for.
         people = {
@@ -78,9 +79,18 @@ def rows(app_for) -> dict[str, int]:
             receipt=C2B_RECEIPT,
             account_reference="x",
         )
-        payments_db.session.add_all([sale, review, unmatched])
+        category = ExpenseCategory(name="Transport")
+        shift = Shift(business="water", opened_by=users["staff"], opened_by_name="amina", float=Decimal("0"))
+        payments_db.session.add_all([sale, review, unmatched, category, shift])
         payments_db.session.commit()
-        return {"product": product_id, "sale": sale.id, "payment": review.id, **users}
+        return {
+            "product": product_id,
+            "sale": sale.id,
+            "payment": review.id,
+            "category": category.id,
+            "shift": shift.id,
+            **users,
+        }
 
 
 def _businesses(codes) -> list[Business]:

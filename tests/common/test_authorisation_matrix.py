@@ -60,6 +60,16 @@ BODIES = {
     ("patch", "/api/auth/businesses/{business}"): {"name": "Water"},
     ("post", "/api/auth/users"): {"username": "matrix", "display_name": "Matrix", "businesses": ["water"]},
     ("patch", "/api/auth/users/{user_id}"): {"display_name": "Renamed"},
+    ("put", "/api/inventory/products/{product_id}/cost"): {"cost": "30.00"},
+    ("post", "/api/payments/expense-categories"): {"name": "Fuel"},
+    ("patch", "/api/payments/expense-categories/{category_id}"): {"name": "Fares"},
+    ("post", "/api/payments/businesses/{business}/expenses"): {
+        "category_id": "{category}",
+        "amount": "10.00",
+        "paid_from": "till",
+    },
+    ("post", "/api/payments/businesses/{business}/shifts"): {"float": "0.00"},
+    ("post", "/api/payments/shifts/{shift_id}/close"): {"counted": "0.00"},
 }
 QUERIES = {
     ("get", "/api/reports/businesses/{business}/reports/{kind}"): {"from": "2026-01-01", "to": "2026-01-02"}
@@ -101,6 +111,8 @@ def _url(path: str, rows: dict[str, int]) -> str:
         "sale_id": rows["sale"],
         "payment_id": rows["payment"],
         "user_id": rows["staff"],
+        "category_id": rows["category"],
+        "shift_id": rows["shift"],
         "trans_id": C2B_RECEIPT,
         "kind": "revenue",
         "secret": MPESA_WEBHOOK_SECRET,
