@@ -18,6 +18,8 @@ import { Stock } from './views/stock.js'
 import { Laundry } from './views/laundry.js'
 import { Reports } from './views/reports.js'
 import { LogoutPanel } from './views/logout-panel.js'
+import { Businesses } from './views/businesses.js'
+import { Staff } from './views/staff.js'
 import { TopBar } from './components/top-bar.js'
 import { Nav } from './components/nav.js'
 import { StatusBanners } from './components/status-banners.js'
@@ -31,6 +33,8 @@ const SCREENS = {
   '/stock': Stock,
   '/laundry': Laundry,
   '/reports': Reports,
+  '/businesses': Businesses,
+  '/staff': Staff,
 }
 
 export function App({ registration, updateReady }) {

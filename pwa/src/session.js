@@ -63,10 +63,10 @@ function notify(session) {
 }
 
 /**
- * Where a shop's sales happen first: water refills are the most frequent sale, then the shop
- * counter, then laundry orders. Used when the user has not picked a business on this phone yet.
+ * Where a shop's sales happen first, by kind of business: water refills are the most frequent
+ * sale, then the shop counter, then laundry orders. Used when the user has not picked one yet.
  */
-const COUNTER_ORDER = ['water', 'retail', 'laundry']
+const COUNTER_ORDER = ['water', 'shop', 'laundry']
 
 /**
  * The business the user last used on this phone (picked, or sold in), if it is still one of
@@ -74,14 +74,15 @@ const COUNTER_ORDER = ['water', 'retail', 'laundry']
  */
 export function chosenBusiness(user) {
   const code = storage()?.getItem(`tomtin.business.${user.id}`)
-  const codes = user.businesses.map((b) => b.code)
-  if (codes.includes(code)) return code
-  return byCounterOrder(user.businesses)[0]?.code ?? null
+  const open = user.businesses.filter((b) => !b.archived)
+  if (open.some((b) => b.code === code)) return code
+  return byCounterOrder(open)[0]?.code ?? null
 }
 
-/** Businesses in COUNTER_ORDER (any other after them, "all" last), for switchers and defaults. */
+/** Businesses in COUNTER_ORDER by kind (any other after them, "all" last), for switchers and defaults. */
 export function byCounterOrder(businesses) {
-  const rank = ({ code }) => (code === 'all' ? 99 : COUNTER_ORDER.includes(code) ? COUNTER_ORDER.indexOf(code) : 50)
+  const rank = ({ code, kind }) =>
+    code === 'all' ? 99 : COUNTER_ORDER.includes(kind) ? COUNTER_ORDER.indexOf(kind) : 50
   return [...businesses].sort((a, b) => rank(a) - rank(b))
 }
 

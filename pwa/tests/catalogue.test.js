@@ -15,6 +15,7 @@ import { ORDER_FLOW } from '../src/views/laundry.js'
 import { ORDER_STATES } from '../src/views/home.js'
 import { REASON_KEYS } from '../src/mpesa-words.js'
 import { navItems } from '../src/components/nav.js'
+import { BUSINESS_KINDS } from '../src/views/businesses.js'
 
 const CATALOGUES = { en, sw }
 const SRC = fileURLToPath(new URL('../src/', import.meta.url))
@@ -86,8 +87,12 @@ describe('catalogues', () => {
     for (const status of ORDER_FLOW) named.add(`laundry.status.${status}`)
     for (const status of ORDER_STATES) named.add(`laundry.count.${status}`)
     for (const key of Object.values(REASON_KEYS)) named.add(key)
-    for (const item of navItems({ role: 'owner', businesses: [{ code: 'laundry' }] })) named.add(item.key)
-    for (const code of ['water', 'laundry', 'retail', 'all']) named.add(`business.${code}`)
+    for (const item of navItems({ role: 'owner', businesses: [{ code: 'laundry', kind: 'laundry' }] }))
+      named.add(item.key)
+    named.add('business.all')
+    named.add('nav.manage')
+    for (const kind of BUSINESS_KINDS) named.add(`kinds.${kind}`)
+    for (const role of ['staff', 'owner']) named.add(`staff.roles.${role}`)
     for (const status of ['pending', 'paid', 'failed', 'cancelled', 'needs_review', 'unmatched'])
       named.add(`payment_status.${status}`)
     for (const method of ['cash', 'mpesa']) named.add(`reports.methods.${method}`)

@@ -75,10 +75,18 @@ describe('screens', () => {
     expect(daysBefore('2027-01-03', 6)).toBe('2026-12-28')
   })
 
-  it('shows laundry only to laundry users and reports only to the owner', () => {
-    const staff = { role: 'staff', businesses: [{ code: 'water' }] }
-    const owner = { role: 'owner', businesses: [{ code: 'water' }, { code: 'laundry' }] }
+  it('shows laundry only to users of a laundry-kind business and reports only to the owner', () => {
+    const staff = { role: 'staff', businesses: [{ code: 'water', kind: 'water' }] }
+    const owner = {
+      role: 'owner',
+      businesses: [
+        { code: 'water', kind: 'water' },
+        { code: 'dobi', kind: 'laundry' },
+      ],
+    }
+    const closed = { role: 'staff', businesses: [{ code: 'dobi', kind: 'laundry', archived: true }] }
     expect(navItems(staff).map((i) => t(i.key))).toEqual(['Home', 'Sell', 'Stock'])
+    expect(navItems(closed).map((i) => t(i.key))).toEqual(['Home', 'Sell', 'Stock'])
     expect(navItems(owner).map((i) => t(i.key))).toEqual(['Home', 'Sell', 'Stock', 'Laundry', 'Reports'])
   })
 
@@ -97,12 +105,16 @@ describe('screens', () => {
     }
   })
 
-  it('opens the business last used, else the first one the user sells in (not alphabetical)', () => {
+  it('opens the business last used, else the first open one the user sells in (by kind, not alphabetical)', () => {
     globalThis.localStorage = memoryStorage()
+    const laundry = { code: 'laundry', kind: 'laundry' }
     try {
-      const staff = { id: 7, businesses: [{ code: 'laundry' }, { code: 'water' }] }
+      const staff = { id: 7, businesses: [laundry, { code: 'water', kind: 'water' }] }
       expect(chosenBusiness(staff)).toBe('water')
-      expect(chosenBusiness({ id: 8, businesses: [{ code: 'laundry' }, { code: 'retail' }] })).toBe('retail')
+      expect(chosenBusiness({ id: 8, businesses: [laundry, { code: 'retail', kind: 'shop' }] })).toBe('retail')
+      expect(chosenBusiness({ id: 9, businesses: [laundry, { code: 'old', kind: 'water', archived: true }] })).toBe(
+        'laundry',
+      )
       localStorage.setItem('tomtin.business.7', 'laundry')
       expect(chosenBusiness(staff)).toBe('laundry')
       localStorage.setItem('tomtin.business.7', 'retail') // no longer one of theirs

@@ -3,11 +3,11 @@ import { t } from '../i18n/index.js'
 import { byCounterOrder } from '../session.js'
 import { BUSINESS_ICONS, Icon } from './icon.js'
 
-/** Big buttons, one per business (where sales happen most first); the chosen one is highlighted. */
+/** Big buttons, one per open business (where sales happen most first); the chosen one is highlighted. */
 export function BusinessSwitcher({ businesses, value, onChange }) {
   return html`
     <nav class="switcher" aria-label=${t('nav.business')}>
-      ${byCounterOrder(businesses).map(
+      ${byCounterOrder(openBusinesses(businesses)).map(
         (b) => html`
           <button
             type="button"
@@ -15,7 +15,7 @@ export function BusinessSwitcher({ businesses, value, onChange }) {
             aria-pressed=${b.code === value ? 'true' : 'false'}
             onClick=${() => onChange(b.code)}
           >
-            <${Icon} name=${BUSINESS_ICONS[b.code] ?? 'store'} size=${28} />
+            <${Icon} name=${BUSINESS_ICONS[b.kind] ?? 'store'} size=${28} />
             <span>${businessName(b)}</span>
           </button>
         `,
@@ -24,7 +24,12 @@ export function BusinessSwitcher({ businesses, value, onChange }) {
   `
 }
 
-/** A business's name in the user's language (the server's name for one the app does not know). */
+/** A business's name: the owner names businesses, so it is the server's. */
 export function businessName(business) {
-  return t(`business.${business.code}`) || business.name
+  return business.name
+}
+
+/** The businesses that take sales (an archived one only keeps its history in reports). */
+export function openBusinesses(businesses) {
+  return businesses.filter((b) => !b.archived)
 }

@@ -27,9 +27,12 @@ const PATHS = {
   receipt: 'M6 2h12v20l-3-2-3 2-3-2-3 2V2zM9 7h6M9 11h6M9 15h4',
   language: 'M21 12a9 9 0 1 1-18 0 9 9 0 0 1 18 0zM3 12h18M12 3c3 3.5 3 14.5 0 18M12 3c-3 3.5-3 14.5 0 18',
   upload: 'M12 21V9M7 14l5-5 5 5M4 3h16',
+  people:
+    'M16 20v-1a4 4 0 0 0-4-4H7a4 4 0 0 0-4 4v1M9.5 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM21 20v-1a4 4 0 0 0-3-3.9M15.5 4.1a3.5 3.5 0 0 1 0 6.8',
 }
 
-export const BUSINESS_ICONS = { water: 'drop', laundry: 'basket', retail: 'cart', all: 'store' }
+/** By business kind. */
+export const BUSINESS_ICONS = { water: 'drop', laundry: 'basket', shop: 'cart', all: 'store' }
 
 export function Icon({ name, size = 24 }) {
   return html`<svg class="icon" width=${size} height=${size} viewBox="0 0 24 24" aria-hidden="true" focusable="false"

@@ -5,12 +5,12 @@ import { Icon } from './icon.js'
 
 /** The screens a user can reach, by role and business. */
 export function navItems(user) {
-  const codes = user.businesses.map((b) => b.code)
+  const kinds = user.businesses.filter((b) => !b.archived).map((b) => b.kind)
   return [
     { path: '/', icon: 'home', key: 'nav.home' },
     { path: '/sell', icon: 'plus', key: 'nav.sell' },
     { path: '/stock', icon: 'box', key: 'nav.stock' },
-    codes.includes('laundry') && { path: '/laundry', icon: 'basket', key: 'nav.laundry' },
+    kinds.includes('laundry') && { path: '/laundry', icon: 'basket', key: 'nav.laundry' },
     user.role === 'owner' && { path: '/reports', icon: 'chart', key: 'nav.reports' },
   ].filter(Boolean)
 }

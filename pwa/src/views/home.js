@@ -90,7 +90,7 @@ export function Home({ session, runtime }) {
       }
       ${
         data?.laundry_orders &&
-        (business === 'laundry' || business === 'all') &&
+        (business === 'all' || user.businesses.find((b) => b.code === business)?.kind === 'laundry') &&
         html`<${FigureCard}
         icon="basket"
         title=${t('home.laundry_orders')}
@@ -112,6 +112,10 @@ export function Home({ session, runtime }) {
           }))}
         />
       </section>`
+      }
+      ${
+        user.role === 'owner' &&
+        html`<a class="button secondary link-button" href="#/businesses"><${Icon} name="people" /> ${t('nav.manage')}</a>`
       }
     </main>
   `

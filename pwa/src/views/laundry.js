@@ -11,8 +11,11 @@ import { Icon } from '../components/icon.js'
 export const ORDER_FLOW = ['received', 'washing', 'drying', 'ready', 'collected']
 
 /** Laundry orders by status; one tap moves an order to its next status. */
-export function Laundry({ runtime }) {
-  const sales = useResource(runtime.poller, 'payments', '/payments/businesses/laundry/sales', { delta: true })
+export function Laundry({ session, runtime }) {
+  const laundry = session.user.businesses.find((b) => b.kind === 'laundry' && !b.archived)
+  const sales = useResource(runtime.poller, 'payments', laundry && `/payments/businesses/${laundry.code}/sales`, {
+    delta: true,
+  })
   const [busy, setBusy] = useState(null)
   const [error, setError] = useState(null)
   const orders = (sales.data?.items ?? []).filter((s) => s.order_status && s.order_status !== 'cancelled')

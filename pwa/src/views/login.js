@@ -6,6 +6,7 @@ import { language, setLanguage, t } from '../i18n/index.js'
 import { changeLanguage } from '../language.js'
 import { saveSession } from '../session.js'
 import { LanguageSwitch } from '../components/language-switch.js'
+import { NewPassword } from './new-password.js'
 
 /**
  * Username + password → POST /api/auth/login; the app switches to Home when the session is
@@ -18,6 +19,7 @@ export function Login() {
   const [error, setError] = useState(null)
   const [busy, setBusy] = useState(false)
   const [picked, setPicked] = useState(false)
+  const [firstLogin, setFirstLogin] = useState(null)
 
   async function submit(event) {
     event.preventDefault()
@@ -29,14 +31,19 @@ export function Login() {
         auth: false,
         body: { username: username.trim(), password },
       })
-      const chosen = language()
-      await saveSession(login)
-      if (picked && login.user.language !== chosen) await changeLanguage(chosen)
-      else await setLanguage(login.user.language)
+      if (login.user.must_change_password) setFirstLogin(login)
+      else await start(login)
     } catch (e) {
       setError(e.status === 401 ? t('login.wrong') : errorText(e))
       setBusy(false)
     }
+  }
+
+  async function start(login) {
+    const chosen = language()
+    await saveSession(login)
+    if (picked && login.user.language !== chosen) await changeLanguage(chosen)
+    else await setLanguage(login.user.language)
   }
 
   function pick(code) {
@@ -44,6 +51,7 @@ export function Login() {
     setLanguage(code)
   }
 
+  if (firstLogin) return html`<${NewPassword} login=${firstLogin} code=${password} done=${start} />`
   return html`
     <main class="login">
       <div class="login-top"><${LanguageSwitch} onChange=${pick} className="button secondary" /></div>
