@@ -2,8 +2,9 @@
 # `make fresh-check`: prove the README's two commands on a truly fresh Debian 12 machine.
 # Builds a clean bookworm root with debootstrap, clones this repo (its committed HEAD) into
 # /root there (a folder only its owner can read), runs scripts/setup.sh with the network, then
-# `make test` with no network at all (its own loopback only, so its PostgreSQL, Redis and Nginx
-# never meet this machine's), and reports the time and the result. Slow (20-40 min); needs root.
+# .ci/run (`make lint`, then `make test`, as CI does) with no network at all: its own loopback
+# only, so its PostgreSQL, Redis and Nginx never meet this machine's. Reports time and result.
+# Slow (12-25 min on 2 cores); needs root.
 #   FRESH_CHECK_ROOT    where the root is built (default /var/tmp/tomtin-fresh-check; wiped first)
 #   FRESH_CHECK_MIRROR  Debian mirror (default: the first Debian one in this machine's apt sources)
 set -euo pipefail
@@ -94,11 +95,11 @@ in_root sh -c 'for conf in /etc/postgresql/*/main/postgresql.conf; do
     sed -i "s/^port = .*/port = 5432/" "$conf"; done'
 test_rc=skipped
 if [ "$setup_rc" = 0 ]; then
-    step "make test in the clone (no network: its own loopback only)"
+    step ".ci/run (make lint, make test) in the clone (no network: its own loopback only)"
     set +e
     export -f in_root
     export ROOTFS
-    unshare --net bash -c "ip link set lo up && in_root bash -c 'cd $CLONE && make test'" 2>&1 |
+    unshare --net bash -c "ip link set lo up && in_root bash -c 'cd $CLONE && .ci/run'" 2>&1 |
         tee "$REPORT/test.log"
     test_rc=${PIPESTATUS[0]}
     set -e
@@ -110,7 +111,7 @@ summary=$(grep -E '^=+ .*(passed|failed|error).* =+$' "$REPORT/test.log" 2>/dev/
 outcome=$([ "$setup_rc" = 0 ] && [ "$test_rc" = 0 ] && echo PASSED || echo FAILED)
 {
     echo "fresh-check $(date -u +%Y-%m-%d) on commit $commit: $outcome"
-    echo "  debootstrap $((booted - started)) s, setup $((set_up - booted)) s, make test $((finished - set_up)) s, total $((finished - started)) s"
-    echo "  setup exit $setup_rc, make test exit $test_rc; pytest: ${summary:-no summary}"
+    echo "  debootstrap $((booted - started)) s, setup $((set_up - booted)) s, lint + test $((finished - set_up)) s, total $((finished - started)) s"
+    echo "  setup exit $setup_rc, .ci/run exit $test_rc; pytest: ${summary:-no summary}"
 } | tee "$REPORT/result.txt"
 [ "$outcome" = PASSED ]
