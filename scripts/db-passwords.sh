@@ -7,7 +7,8 @@
 # each service role its own from the URLs built with these. Prints the file's path.
 #   PGHOST/PGPORT (127.0.0.1/5432) and TOMTIN_PG_SOCKET_DIR (/var/run/postgresql): which server.
 set -euo pipefail
-secrets=${TOMTIN_PG_SECRETS:-$HOME/.config/tomtin/postgres.env}
+home=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)} # CI may run without HOME set
+secrets=${TOMTIN_PG_SECRETS:-$home/.config/tomtin/postgres.env}
 if [ ! -f "$secrets" ]; then
     mkdir -p "$(dirname "$secrets")"
     tmp=$(mktemp "$secrets.XXXXXX") # mode 0600
