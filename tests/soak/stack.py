@@ -13,7 +13,8 @@ from pathlib import Path
 import requests
 import sqlalchemy as sa
 
-from common.auth import BUSINESSES, issue_token
+from common.auth import issue_token
+from support.businesses import BUSINESSES
 from support.env import MPESA_WEBHOOK_SECRET, SECRET
 from support.servers import PostgresServer, RedisServer
 from support.stack import ROOT, Stack
