@@ -45,11 +45,13 @@ def registry():
     import_jobs_modules()  # what the worker does when it starts
 
 
+@pytest.mark.unit
 def test_every_contract_has_a_consumer():
     unconsumed = [entry.name for entry in all_contracts() if not consumers_of(entry)]
     assert unconsumed == []
 
 
+@pytest.mark.unit
 def test_every_consumer_is_of_a_contract_and_every_job_typed_with_an_event_is_a_consumer():
     registered = {func for funcs in all_consumers().values() for func in funcs}
     events = {entry.event for entry in all_contracts()}
@@ -64,12 +66,14 @@ def test_every_consumer_is_of_a_contract_and_every_job_typed_with_an_event_is_a_
         consumes(dict)
 
 
+@pytest.mark.unit
 def test_every_contract_round_trips_and_has_a_sample():
     assert {type(sample) for sample in SAMPLES} == {entry.event for entry in all_contracts()}
     for sample in SAMPLES:
         assert open_envelope(seal(sample, "1", "payments")).event == sample
 
 
+@pytest.mark.unit
 def test_a_version_1_payload_queued_before_the_contracts_still_applies():
     # Exactly what payments' outbox wrote before events were contracts (migration 0005 keeps it as v1).
     old_stock = {
@@ -88,6 +92,7 @@ def test_a_version_1_payload_queued_before_the_contracts_still_applies():
     assert open_envelope(contracts.stored("sale_changed", 1, old_report, "6", "payments")).event == SAMPLES[1]
 
 
+@pytest.mark.unit
 def test_unknown_events_versions_and_malformed_payloads_are_refused():
     with pytest.raises(UnknownEvent):
         open_envelope(contracts.stored("sale_voided", 1, {}, "1", None))
@@ -135,6 +140,7 @@ def test_each_published_view_has_the_columns_and_readers_its_contract_declares(w
     engine.dispose()
 
 
+@pytest.mark.unit
 def test_no_job_or_event_is_named_by_a_dotted_string_outside_the_contract_registry():
     dotted = re.compile(
         r"""["'](?:common|accounts|inventory|payments|reporting)\.jobs?\.\w+["']|["']\w+\.tasks\.\w+["']"""
