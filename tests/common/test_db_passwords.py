@@ -6,14 +6,13 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from common import migrate
-from support.stack import free_port
+from support.servers import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("accounts", "inventory", "payments", "reporting")
@@ -26,30 +25,10 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def scram_server():
     """A throwaway cluster with Debian's default authentication, on a free port."""
-    bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
     work = Path(tempfile.mkdtemp(prefix="tomtin-scram-"))
-    shutil.chown(work, "postgres")
-    data = work / "data"
-    subprocess.run(
-        [bindir / "initdb", "-D", data, "-U", "postgres", "--auth-local=peer", "--auth-host=scram-sha-256"],
-        user="postgres",
-        check=True,
-        capture_output=True,
-    )
-    port = free_port()
-    server = subprocess.Popen(
-        [bindir / "postgres", "-D", data, "-p", str(port), "-k", work, "-c", "listen_addresses=127.0.0.1"],
-        user="postgres",
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        if subprocess.run([bindir / "pg_isready", "-q", "-h", "127.0.0.1", "-p", str(port)]).returncode == 0:
-            break
-        time.sleep(0.1)
-    yield port, work
-    server.terminate()
-    server.wait(timeout=30)
+    server = PostgresServer(work, auth=("--auth-local=peer", "--auth-host=scram-sha-256")).start()
+    yield server.port, work
+    server.stop()
     shutil.rmtree(work)
 
 

@@ -111,9 +111,11 @@ class PostgresServer:
     """A throwaway PostgreSQL cluster (trust on loopback) that a test may restart at will.
 
     Started as the postgres account when the tests run as root (PostgreSQL refuses root).
+    `auth` replaces initdb's trust, e.g. Debian's defaults (peer on the socket, scram on TCP).
     """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, auth: tuple[str, ...] = ("--auth=trust",)) -> None:
+        self.auth = auth
         self.bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
         self.directory = directory
         self.data = directory / "data"
@@ -130,7 +132,7 @@ class PostgresServer:
         if not self.data.exists():
             if self.user:
                 shutil.chown(self.directory, self.user)
-            self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--no-sync")
+            self._run("initdb", "-D", str(self.data), "-U", "postgres", *self.auth, "--no-sync")
         options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
         self._run(
             "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.directory / "log"), "-w", "start"
