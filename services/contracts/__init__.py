@@ -15,6 +15,7 @@ from .registry import (
     contract_of,
     named,
 )
+from .returns import RefundedLine, SaleRefunded, SaleVoided
 from .views import VIEWS, View
 
 __all__ = [
@@ -22,8 +23,11 @@ __all__ = [
     "Contract",
     "Delivery",
     "EventApplied",
+    "RefundedLine",
     "SaleChanged",
     "SalePaid",
+    "SaleRefunded",
+    "SaleVoided",
     "SoldLine",
     "UnknownEvent",
     "View",

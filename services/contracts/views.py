@@ -70,7 +70,13 @@ VIEWS: tuple[View, ...] = (
             "updated_at",
             "order_status",
             "paid_at",
+            "voided_at",
         ),
+        ("reporting",),
+    ),
+    View(
+        "payments.v_refunds",
+        ("id", "sale_id", "business", "channel", "status", "amount", "created_at", "updated_at", "paid_at"),
         ("reporting",),
     ),
     View(

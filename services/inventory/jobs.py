@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from contracts import SalePaid, consumes
+from contracts import SalePaid, SaleRefunded, SaleVoided, consumes
 
 from common.job_context import service_job
 from common.periodic import every
@@ -23,6 +23,22 @@ def apply_sale_movements(event: SalePaid) -> int:
     """
     lines = [services.SaleLine(line.sale_line_id, line.product_id, line.quantity) for line in event.lines]
     return services.apply_sale(event.business, event.sale_id, lines)
+
+
+@consumes(SaleVoided)
+@service_job("inventory")
+def return_voided_stock(event: SaleVoided) -> int:
+    """Put a voided sale's stock back, once per line however often the event arrives."""
+    lines = [services.SaleLine(line.sale_line_id, line.product_id, line.quantity) for line in event.lines]
+    return services.apply_void(event.business, event.sale_id, lines)
+
+
+@consumes(SaleRefunded)
+@service_job("inventory")
+def return_refunded_goods(event: SaleRefunded) -> int:
+    """Refunded goods back into stock (damaged ones written off), once per line."""
+    lines = [(line.refund_line_id, line.product_id, line.quantity, line.damaged) for line in event.lines]
+    return services.apply_refund(event.business, event.refund_id, lines)
 
 
 @every(seconds=3600, queue="default", timeout=300)

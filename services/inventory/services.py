@@ -306,16 +306,57 @@ def _insert_movement(
     return None if movement_id is None else db.session.get(StockMovement, movement_id)
 
 
+@dataclass(frozen=True)
+class Move:
+    """One movement another service's event asks for, keyed by its source so it happens once."""
+
+    product_id: int
+    kind: str
+    quantity: Decimal  # signed: negative leaves stock
+    source: tuple[str, int]
+
+
 def apply_sale(business: str, sale_id: int, lines: Iterable[SaleLine]) -> int:
     """Move stock for a paid sale, once per sale line however often it is applied; returns lines moved.
 
+    Sales may take stock below zero: they already happened.
+    """
+    moves = [
+        Move(line.product_id, "sale", -line.quantity, ("sale_line", line.sale_line_id)) for line in lines
+    ]
+    return apply_moves(business, f"Sale {sale_id}", moves)
+
+
+def apply_void(business: str, sale_id: int, lines: Iterable[SaleLine]) -> int:
+    """Put a voided sale's stock back, once per sale line; returns lines moved."""
+    moves = [
+        Move(line.product_id, "return", line.quantity, ("void_line", line.sale_line_id)) for line in lines
+    ]
+    return apply_moves(business, f"Voided sale {sale_id}", moves)
+
+
+def apply_refund(business: str, refund_id: int, lines: Iterable[tuple[int, int, Decimal, bool]]) -> int:
+    """Goods handed back on a refund come back into stock once per line; damaged ones are then
+    written off (both movements stay in the ledger). Lines are (refund_line_id, product_id,
+    quantity, damaged); returns movements made."""
+    moves = []
+    for line_id, product_id, quantity, damaged in lines:
+        moves.append(Move(product_id, "return", quantity, ("refund_line", line_id)))
+        if damaged:
+            moves.append(Move(product_id, "write_off", -quantity, ("refund_damaged", line_id)))
+    return apply_moves(business, f"Refund {refund_id}", moves)
+
+
+def apply_moves(business: str, what: str, moves: Iterable[Move]) -> int:
+    """Apply movements asked for by an event, each once however often it arrives; returns how many moved.
+
     The unique (source_type, source_id) key decides: a second worker's INSERT waits for the
     first one's commit and then does nothing, so it never touches the level. Untracked
-    products (services) are skipped. Sales may take stock below zero: they already happened.
+    products (services) are skipped. A product not of `business` raises and changes nothing.
     """
     _claim_xid()
-    wanted = sorted(lines, key=lambda line: (line.product_id, line.sale_line_id))  # one lock order
-    ids = {line.product_id for line in wanted}
+    wanted = sorted(moves, key=lambda move: move.product_id)  # one lock order; stable within a product
+    ids = {move.product_id for move in wanted}
     products = {
         p.id: p
         for p in db.session.scalars(
@@ -325,19 +366,18 @@ def apply_sale(business: str, sale_id: int, lines: Iterable[SaleLine]) -> int:
     unknown = sorted(ids - products.keys())
     if unknown:
         db.session.rollback()
-        raise NotFound(f"Sale {sale_id}: no {business} product(s) {unknown}; nothing applied.")
+        raise NotFound(f"{what}: no {business} product(s) {unknown}; nothing applied.")
     moved = 0
-    for line in wanted:
-        product = products[line.product_id]
+    for move in wanted:
+        product = products[move.product_id]
         if not product.track_stock:
             continue
-        source = ("sale_line", line.sale_line_id)
-        if _insert_movement(product, "sale", -line.quantity, None, source=source) is None:
+        if _insert_movement(product, move.kind, move.quantity, None, source=move.source) is None:
             continue
         db.session.execute(
             sa.update(Product)
             .where(Product.id == product.id)
-            .values(stock_level=Product.stock_level - line.quantity, updated_at=sa.text("clock_timestamp()"))
+            .values(stock_level=Product.stock_level + move.quantity, updated_at=sa.text("clock_timestamp()"))
         )
         moved += 1
     db.session.commit()

@@ -14,19 +14,23 @@ from common.openapi import IDEMPOTENCY_KEY
 
 from .schemas import (
     AttachSchema,
+    NewRefundSchema,
     NewSaleSchema,
     OrderStatusSchema,
     PaymentListSchema,
     PaymentSchema,
     PaymentStatusSchema,
+    RefundSchema,
     ResolveSchema,
     SaleAnswerSchema,
     SaleListArgsSchema,
     SaleListSchema,
     SaleSchema,
     StkPushSchema,
+    VoidSchema,
+    VoidWindowSchema,
 )
-from .services import c2b, review, sales, stk
+from .services import c2b, refunds, review, sales, stk, voids
 
 bp = Blueprint("payments", __name__, url_prefix="/api/payments", description="Sales and payments")
 # How often the PWA should poll a payment: fast while the customer is typing the PIN.
@@ -110,6 +114,60 @@ def advance_order(body: dict, sale_id: int):
     """Move a laundry order forward (received → washing → drying → ready → collected)."""
     principal = current_principal()
     return sales.advance_order(sale_id, body["status"], principal.businesses, principal.is_owner)
+
+
+@bp.post("/sales/<id:sale_id>/void")
+@login_required()
+@bp.arguments(VoidSchema)
+@bp.response(200, SaleSchema)
+def void_sale(body: dict, sale_id: int):
+    """Void a sale made by mistake (the owner; or its seller within the void window). It stays listed,
+    voided; its stock comes back once. Voiding it again answers the voided sale."""
+    return voids.void_sale(sale_id, body["reason"], current_principal())
+
+
+@bp.get("/businesses/<business>/void-window")
+@login_required()
+@bp.response(200, VoidWindowSchema)
+def get_void_window(business: str):
+    """Minutes after a sale during which its seller may still void it."""
+    check_business(current_principal(), business)
+    return {"minutes": voids.void_window(business)}
+
+
+@bp.put("/businesses/<business>/void-window")
+@login_required("owner")
+@bp.arguments(VoidWindowSchema)
+@bp.response(200, VoidWindowSchema)
+def set_void_window(body: dict, business: str):
+    """The owner sets the void window (0: only the owner voids)."""
+    principal = current_principal()
+    check_business(principal, business)
+    return {"minutes": voids.set_void_window(business, body["minutes"], principal.user_id)}
+
+
+@bp.post("/sales/<id:sale_id>/refunds")
+@login_required()
+@bp.arguments(NewRefundSchema)
+@bp.doc(
+    parameters=[IDEMPOTENCY_KEY],
+    responses={
+        201: {
+            "description": "The refund (the first answer again on a replay)",
+            "content": {"application/json": {"schema": RefundSchema}},
+        }
+    },
+)
+def refund_sale(body: dict, sale_id: int):
+    """Pay money back on a paid sale, whole (no `lines`) or by line and quantity, once per
+    Idempotency-Key; never more than was paid. Damaged goods are written off, others restocked."""
+    wanted = None
+    if body["lines"] is not None:
+        wanted = [refunds.Wanted(w["sale_line_id"], w["quantity"], w["damaged"]) for w in body["lines"]]
+    refund = refunds.refund_sale(
+        sale_id, _idempotency_key(), wanted, body["channel"], body["reason"], current_principal()
+    )
+    return jsonify(refund), 201
 
 
 @bp.post("/sales/<id:sale_id>/stk-push")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -12,7 +14,10 @@ db = make_db("payments")
 
 METHODS = ("cash", "mpesa")
 PAID_FROM = ("till", "mpesa")
-SALE_STATUSES = ("pending", "paid", "failed", "cancelled")
+SALE_STATUSES = ("pending", "paid", "failed", "cancelled", "voided")
+# How money goes back: cash from the till (M-Pesa reversal and B2C come with their callbacks).
+REFUND_CHANNELS = ("cash",)
+REFUND_STATUSES = ("pending", "paid", "failed")
 ORDER_STATUSES = ("received", "washing", "drying", "ready", "collected")
 PAYMENT_STATUSES = ("pending", "paid", "failed", "needs_review", "unmatched")
 
@@ -21,7 +26,7 @@ class Sale(db.Model):
     __tablename__ = "sales"
     __table_args__ = (
         sa.CheckConstraint("method IN ('cash', 'mpesa')", name="method"),
-        sa.CheckConstraint("status IN ('pending', 'paid', 'failed', 'cancelled')", name="status"),
+        sa.CheckConstraint("status IN ('pending', 'paid', 'failed', 'cancelled', 'voided')", name="status"),
         sa.CheckConstraint("total >= 0", name="total_not_negative"),
         sa.Index("ix_sales_business_created", "business", "created_at"),
         sa.Index("ix_sales_business_updated", "business", "updated_at"),
@@ -46,10 +51,19 @@ class Sale(db.Model):
     # The database clock, after the transaction claimed its id: a safe delta cursor (common.delta).
     updated_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=stamp(), onupdate=stamp())
     paid_at = sa.Column(sa.DateTime(timezone=True))
+    voided_at = sa.Column(sa.DateTime(timezone=True))
+    voided_by = sa.Column(sa.BigInteger)
+    void_reason = sa.Column(sa.String(200))
     lines = db.relationship(
         "SaleLine", back_populates="sale", order_by="SaleLine.id", cascade="all, delete-orphan"
     )
     payments = db.relationship("MpesaPayment", back_populates="sale", order_by="MpesaPayment.id")
+    refunds = db.relationship("Refund", back_populates="sale", order_by="Refund.id")
+
+    @property
+    def refunded(self) -> Decimal:
+        """Money paid back so far (refunds still waiting for M-Pesa count: they may yet be paid)."""
+        return sum((r.amount for r in self.refunds if r.status != "failed"), Decimal("0.00"))
 
     @property
     def reference(self) -> str:
@@ -76,6 +90,18 @@ class SaleLine(db.Model):
     unit_cost = sa.Column(sa.Numeric(12, 2))
     line_cost = sa.Column(sa.Numeric(12, 2))
     sale = db.relationship(Sale, back_populates="lines")
+    refund_lines = db.relationship("RefundLine", back_populates="sale_line")
+
+    def _refunded(self) -> list[RefundLine]:
+        return [r for r in self.refund_lines if r.refund.status != "failed"]
+
+    @property
+    def refunded_quantity(self) -> Decimal:
+        return sum((r.quantity for r in self._refunded()), Decimal("0.000"))
+
+    @property
+    def refunded_amount(self) -> Decimal:
+        return sum((r.amount for r in self._refunded()), Decimal("0.00"))
 
 
 class ExpenseCategory(db.Model):
@@ -200,6 +226,67 @@ class MpesaPayment(db.Model):
     updated_at = updated_at_column()
     paid_at = sa.Column(sa.DateTime(timezone=True))
     sale = db.relationship(Sale, back_populates="payments")
+
+
+class VoidWindow(db.Model):
+    """How long after a sale its own seller may still void it, per business (the owner sets it)."""
+
+    __tablename__ = "void_windows"
+    __table_args__ = (sa.CheckConstraint("minutes BETWEEN 0 AND 1440", name="minutes_range"),)
+
+    business = sa.Column(sa.String(16), primary_key=True)
+    minutes = sa.Column(sa.Integer, nullable=False)
+    updated_by = sa.Column(sa.BigInteger)
+    updated_at = updated_at_column()
+
+
+class Refund(db.Model):
+    """Money paid back on a paid sale, with the goods (lines) handed back."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (
+        sa.CheckConstraint("channel IN ('cash')", name="channel"),
+        sa.CheckConstraint("status IN ('pending', 'paid', 'failed')", name="status"),
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
+        sa.Index("ix_refunds_business_created", "business", "created_at"),
+    )
+
+    id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
+    idempotency_key = sa.Column(sa.Uuid, nullable=False, unique=True)
+    request_hash = sa.Column(sa.String(64), nullable=False)
+    response_body = sa.Column(JSONB)
+    sale_id = sa.Column(sa.ForeignKey("sales.id"), nullable=False, index=True)
+    business = sa.Column(sa.String(16), nullable=False)
+    channel = sa.Column(sa.String(16), nullable=False)
+    status = sa.Column(sa.String(16), nullable=False)
+    amount = sa.Column(sa.Numeric(12, 2), nullable=False)
+    reason = sa.Column(sa.String(200), nullable=False)
+    created_by = sa.Column(sa.BigInteger)
+    created_at = created_at_column()
+    updated_at = updated_at_column()
+    paid_at = sa.Column(sa.DateTime(timezone=True))
+    sale = db.relationship(Sale, back_populates="refunds")
+    lines = db.relationship("RefundLine", back_populates="refund", order_by="RefundLine.id")
+
+
+class RefundLine(db.Model):
+    """A quantity of one sale line handed back; damaged goods are written off, not restocked."""
+
+    __tablename__ = "refund_lines"
+    __table_args__ = (
+        sa.CheckConstraint("quantity > 0", name="quantity_positive"),
+        sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
+
+    id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
+    refund_id = sa.Column(sa.ForeignKey("refunds.id"), nullable=False, index=True)
+    sale_line_id = sa.Column(sa.ForeignKey("sale_lines.id"), nullable=False, index=True)
+    product_id = sa.Column(sa.BigInteger, nullable=False)
+    quantity = sa.Column(sa.Numeric(12, 3), nullable=False)
+    amount = sa.Column(sa.Numeric(12, 2), nullable=False)
+    damaged = sa.Column(sa.Boolean, nullable=False)
+    refund = db.relationship(Refund, back_populates="lines")
+    sale_line = db.relationship(SaleLine, back_populates="refund_lines")
 
 
 class MpesaCallback(db.Model):

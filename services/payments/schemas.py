@@ -5,18 +5,42 @@ from marshmallow import Schema, fields, validate
 from common.fields import AsOf, ChangedSince, PlainText, Quantity
 from common.ids import Id
 
-from .models import METHODS, ORDER_STATUSES
+from .models import METHODS, ORDER_STATUSES, REFUND_CHANNELS
 
 MAX_LINES = 50
 MAX_QUANTITY = 100_000
 
 
 class SaleLineSchema(Schema):
+    id = fields.Integer()
     product_id = fields.Integer()
     name = fields.String()
     quantity = fields.Decimal(as_string=True, places=3)
     unit_price = fields.Decimal(as_string=True, places=2)
     line_total = fields.Decimal(as_string=True, places=2)
+    refunded_quantity = fields.Decimal(as_string=True, places=3)
+
+
+class RefundLineSchema(Schema):
+    id = fields.Integer()
+    sale_line_id = fields.Integer()
+    product_id = fields.Integer()
+    quantity = fields.Decimal(as_string=True, places=3)
+    amount = fields.Decimal(as_string=True, places=2)
+    damaged = fields.Boolean()
+
+
+class RefundSchema(Schema):
+    id = fields.Integer()
+    sale_id = fields.Integer()
+    business = fields.String()
+    channel = fields.String()
+    status = fields.String()
+    amount = fields.Decimal(as_string=True, places=2)
+    reason = fields.String()
+    created_at = fields.DateTime()
+    paid_at = fields.DateTime(allow_none=True)
+    lines = fields.List(fields.Nested(RefundLineSchema))
 
 
 class PaymentSchema(Schema):
@@ -52,6 +76,10 @@ class SaleSchema(Schema):
     updated_at = fields.DateTime()
     paid_at = fields.DateTime(allow_none=True)
     lines = fields.List(fields.Nested(SaleLineSchema))
+    voided_at = fields.DateTime(allow_none=True)
+    void_reason = fields.String(allow_none=True)
+    refunded = fields.Decimal(as_string=True, places=2)
+    refunds = fields.List(fields.Nested(RefundSchema))
     # The latest M-Pesa payment: what the PWA shows while a push is pending.
     payment = fields.Nested(PaymentSchema, attribute="latest_payment", allow_none=True)
 
@@ -97,6 +125,37 @@ class NewSaleSchema(Schema):
     customer_phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
     # The seller's shift open on the phone when the sale was made (kept in its offline outbox).
     shift_id = Id(load_default=None, allow_none=True)
+
+
+class VoidSchema(Schema):
+    reason = PlainText(required=True, validate=validate.Length(min=1, max=200))
+
+
+class VoidWindowSchema(Schema):
+    minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=1440))
+
+
+class RefundLineRequestSchema(Schema):
+    sale_line_id = Id(required=True)
+    quantity = Quantity(
+        required=True,
+        validate=validate.Range(
+            min=0, max=MAX_QUANTITY, min_inclusive=False, error="must be above 0 and at most {max}"
+        ),
+    )
+    damaged = fields.Boolean(load_default=False)
+
+
+class NewRefundSchema(Schema):
+    """Without `lines`, everything on the sale not refunded yet."""
+
+    channel = fields.String(required=True, validate=validate.OneOf(REFUND_CHANNELS))
+    reason = PlainText(required=True, validate=validate.Length(min=1, max=200))
+    lines = fields.List(
+        fields.Nested(RefundLineRequestSchema),
+        load_default=None,
+        validate=validate.Length(min=1, max=MAX_LINES),
+    )
 
 
 class SaleListArgsSchema(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from contracts import SaleChanged, consumes
+from contracts import SaleChanged, SaleRefunded, SaleVoided, consumes
 
 from common.job_context import service_job
 from common.periodic import every
@@ -18,6 +18,20 @@ log = logging.getLogger("tomtin.reporting.jobs")
 @service_job("reporting")
 def sales_changed(event: SaleChanged) -> str:
     """A sale or payment changed (from payments' outbox): invalidate, re-roll a closed day."""
+    return services.sales_changed(event.business, event.created_at)
+
+
+@consumes(SaleVoided)
+@service_job("reporting")
+def sale_voided(event: SaleVoided) -> str:
+    """A void takes the sale out of its own day's figures: re-roll that day if it is closed."""
+    return services.sales_changed(event.business, event.created_at)
+
+
+@consumes(SaleRefunded)
+@service_job("reporting")
+def sale_refunded(event: SaleRefunded) -> str:
+    """A refund counts on its own day: re-roll that day if it closed before the event arrived."""
     return services.sales_changed(event.business, event.created_at)
 
 

@@ -43,6 +43,11 @@ class DailyRollup(db.Model):
     uncosted_lines = sa.Column(sa.Integer, nullable=False, server_default="0")
     expenses = sa.Column(MONEY, nullable=False, server_default="0")
     expenses_count = sa.Column(sa.Integer, nullable=False, server_default="0")
+    # Apart from revenue: refunds paid on the day, and sales of the day voided (migration 0005).
+    refunds = sa.Column(MONEY, nullable=False, server_default="0")
+    refunds_count = sa.Column(sa.Integer, nullable=False, server_default="0")
+    voided = sa.Column(MONEY, nullable=False, server_default="0")
+    voided_count = sa.Column(sa.Integer, nullable=False, server_default="0")
     computed_at = _computed_at()
 
 

@@ -80,6 +80,11 @@ class RevenueRowSchema(Schema):
     sales_count = fields.Integer()
     cash = _money()
     mpesa = _money()
+    refunds = _money()
+    refunds_count = fields.Integer()
+    net = _money()
+    voided = _money()
+    voided_count = fields.Integer()
 
 
 class MethodRowSchema(Schema):

@@ -287,13 +287,24 @@ def _per_day(
 def revenue_report(
     businesses: tuple[str, ...], first: dt.date, last: dt.date, now: dt.datetime | None = None
 ) -> dict:
-    """Paid revenue per Nairobi day with the cash / M-Pesa split."""
-    days = _per_day(businesses, first, last, now)
-    fields = ("revenue", "sales_count", "cash", "mpesa")
+    """Paid revenue per Nairobi day with the cash / M-Pesa split; refunds (on the day paid back) and
+    voided sales (on their own day, already out of revenue) apart, and revenue net of refunds."""
+    days = [{**d, "net": d["revenue"] - d["refunds"]} for d in _per_day(businesses, first, last, now)]
+    fields = (
+        "revenue",
+        "sales_count",
+        "cash",
+        "mpesa",
+        "refunds",
+        "refunds_count",
+        "net",
+        "voided",
+        "voided_count",
+    )
     rows = [{"day": d["day"], **{f: d[f] for f in fields}} for d in days]
     return {
         "rows": rows,
-        "totals": {f: sum((d[f] for d in days), Decimal(0) if f != "sales_count" else 0) for f in fields},
+        "totals": {f: sum((d[f] for d in days), 0 if f.endswith("count") else Decimal(0)) for f in fields},
     }
 
 

@@ -29,6 +29,10 @@ DAILY_COLUMNS = (
     "uncosted_lines",
     "expenses",
     "expenses_count",
+    "refunds",
+    "refunds_count",
+    "voided",
+    "voided_count",
 )
 
 # One row per business per day of the grid, zeros where nothing happened.
@@ -62,11 +66,20 @@ WITH grid AS (
 ), e AS (
     SELECT business, {NAIROBI_DAY} AS day, sum(amount) AS expenses, count(*) AS expenses_count
     FROM payments.v_expenses WHERE {WINDOW} GROUP BY 1, 2
+), r AS (
+    -- Refunds count on the day the money went back, whichever day the sale was.
+    SELECT business, {NAIROBI_DAY} AS day, sum(amount) AS refunds, count(*) AS refunds_count
+    FROM payments.v_refunds WHERE status = 'paid' AND {WINDOW} GROUP BY 1, 2
+), v AS (
+    -- A voided sale leaves its own day's revenue; voids of sales never paid were never revenue.
+    SELECT business, {NAIROBI_DAY} AS day, sum(total) AS voided, count(*) AS voided_count
+    FROM payments.v_sales WHERE status = 'voided' AND paid_at IS NOT NULL AND {WINDOW} GROUP BY 1, 2
 )
 SELECT g.business, g.day,
        {", ".join(f"coalesce({c}, 0) AS {c}" for c in DAILY_COLUMNS)}
 FROM grid g LEFT JOIN s USING (business, day) LEFT JOIN m USING (business, day)
      LEFT JOIN c USING (business, day) LEFT JOIN e USING (business, day)
+     LEFT JOIN r USING (business, day) LEFT JOIN v USING (business, day)
 """
 
 _PRODUCT_SELECT = f"""

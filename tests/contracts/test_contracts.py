@@ -16,8 +16,11 @@ import sqlalchemy as sa
 from contracts import (
     VIEWS,
     EventApplied,
+    RefundedLine,
     SaleChanged,
     SalePaid,
+    SaleRefunded,
+    SaleVoided,
     SoldLine,
     UnknownEvent,
     all_consumers,
@@ -37,6 +40,17 @@ SAMPLES = (
     SalePaid(7, "retail", (SoldLine(3, 11, Decimal("2.500")),)),
     SaleChanged("water", 7, dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.UTC)),
     EventApplied("42", "sale_paid", "payments"),
+    SaleVoided(
+        7, "retail", dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.UTC), (SoldLine(3, 11, Decimal("2.500")),)
+    ),
+    SaleRefunded(
+        5,
+        7,
+        "retail",
+        Decimal("450.00"),
+        dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC),
+        (RefundedLine(9, 11, Decimal("1.000"), True),),
+    ),
 )
 
 
@@ -95,7 +109,7 @@ def test_a_version_1_payload_queued_before_the_contracts_still_applies():
 @pytest.mark.unit
 def test_unknown_events_versions_and_malformed_payloads_are_refused():
     with pytest.raises(UnknownEvent):
-        open_envelope(contracts.stored("sale_voided", 1, {}, "1", None))
+        open_envelope(contracts.stored("sale_teleported", 1, {}, "1", None))
     with pytest.raises(UnknownEvent):
         open_envelope(contracts.stored("sale_paid", 3, {}, "1", None))  # newer than this code
     with pytest.raises(ValidationError):

@@ -139,6 +139,11 @@ class History:
             "uncosted_lines": sum(len(s["lines"]) for s in paid),
             "expenses": ZERO,
             "expenses_count": 0,
+            # This history has no refunds or voids (tests/payments/test_undo.py covers them).
+            "refunds": ZERO,
+            "refunds_count": 0,
+            "voided": ZERO,
+            "voided_count": 0,
         }
 
     def by_product(self, businesses, first, last) -> dict[int, tuple[Decimal, Decimal, int]]:

@@ -94,7 +94,18 @@ def test_each_report_exports_csv_with_plain_decimal_money(client, auth, history)
         )
     )
     assert revenue[0]["revenue"] == str(history.daily(known.BUSINESSES, first)["revenue"])
-    assert list(revenue[0]) == ["day", "revenue", "sales_count", "cash", "mpesa"]
+    assert list(revenue[0]) == [
+        "day",
+        "revenue",
+        "sales_count",
+        "cash",
+        "mpesa",
+        "refunds",
+        "refunds_count",
+        "net",
+        "voided",
+        "voided_count",
+    ]
 
 
 def test_staff_cannot_see_reports_or_reroll(client, auth, history):

@@ -13,7 +13,16 @@ import datetime as dt
 import logging
 
 import sqlalchemy as sa
-from contracts import SaleChanged, SalePaid, SoldLine, contract_of, stored
+from contracts import (
+    RefundedLine,
+    SaleChanged,
+    SalePaid,
+    SaleRefunded,
+    SaleVoided,
+    SoldLine,
+    contract_of,
+    stored,
+)
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
@@ -21,7 +30,7 @@ from common.db import utcnow
 from common.dispatch import send
 from common.redis_conn import get_queue, queue_redis
 
-from ..models import OutboxEvent, Sale, db
+from ..models import OutboxEvent, Refund, Sale, db
 
 log = logging.getLogger("tomtin.payments.outbox")
 PRODUCER = "payments"
@@ -61,6 +70,22 @@ def emit_sale_paid(sale: Sale) -> None:
             tuple(SoldLine(line.id, line.product_id, line.quantity) for line in sale.lines),
         )
     )
+
+
+def sale_voided(sale: Sale, stock_moved: bool) -> None:
+    """A sale was voided: its stock comes back (if it ever left) and its day loses it."""
+    lines = (
+        tuple(SoldLine(line.id, line.product_id, line.quantity) for line in sale.lines) if stock_moved else ()
+    )
+    emit(SaleVoided(sale.id, sale.business, sale.created_at, lines))
+
+
+def refund_paid(refund: Refund) -> None:
+    """A refund was paid back: its goods come back (or are written off), counted on its own day."""
+    lines = tuple(
+        RefundedLine(line.id, line.product_id, line.quantity, line.damaged) for line in refund.lines
+    )
+    emit(SaleRefunded(refund.id, refund.sale_id, refund.business, refund.amount, refund.created_at, lines))
 
 
 def job_id(row: OutboxEvent) -> str:

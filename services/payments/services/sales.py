@@ -20,7 +20,7 @@ from common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from common.money import MAX_AMOUNT, to_money
 from common.phone import InvalidPhone, normalise_phone
 
-from ..models import ORDER_STATUSES, Sale, SaleLine, db
+from ..models import ORDER_STATUSES, Refund, RefundLine, Sale, SaleLine, db
 from ..schemas import SaleSchema
 from . import outbox, shifts
 
@@ -33,7 +33,11 @@ _PRICES = sa.text(
 
 
 def _with_details():
-    return (selectinload(Sale.lines), selectinload(Sale.payments))
+    return (
+        selectinload(Sale.lines).selectinload(SaleLine.refund_lines).selectinload(RefundLine.refund),
+        selectinload(Sale.payments),
+        selectinload(Sale.refunds).selectinload(Refund.lines),
+    )
 
 
 def list_sales(

@@ -1,0 +1,161 @@
+"""Refunds: money paid back on a paid sale, whole or by line and quantity. No Flask request here.
+
+The sale's row lock orders concurrent refunds from two devices: each one counts what earlier
+refunds took back from every line only after it holds the lock, so the total refunded can never
+pass what was paid. Each refund carries an idempotency key, like a sale; a replay answers the
+first body. Goods come back through the SaleRefunded event (damaged ones are written off).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from common.auth import Principal
+from common.cache import invalidate
+from common.errors import Conflict, InvalidInput, NotFound
+from common.money import to_money
+
+from ..models import Refund, RefundLine, Sale, SaleLine, db, touch_sale
+from ..schemas import RefundSchema
+from . import outbox
+from .sales import request_hash
+
+IDEMPOTENCY_CONSTRAINT = "uq_refunds_idempotency_key"
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A quantity of one sale line the customer hands back."""
+
+    sale_line_id: int
+    quantity: Decimal
+    damaged: bool
+
+
+def refund_sale(
+    sale_id: int,
+    key: uuid.UUID,
+    lines: list[Wanted] | None,
+    channel: str,
+    reason: str,
+    actor: Principal,
+) -> dict[str, Any]:
+    """Record a refund once per key; `lines` None refunds everything not refunded yet."""
+    digest = request_hash(
+        str(sale_id),
+        {
+            "channel": channel,
+            "reason": reason,
+            "lines": None
+            if lines is None
+            else [[w.sale_line_id, f"{w.quantity:.3f}", w.damaged] for w in lines],
+        },
+    )
+    replay = _replay(key, digest)
+    if replay is not None:
+        return replay
+    sale = db.session.scalar(sa.select(Sale).where(Sale.id == sale_id).with_for_update())
+    if sale is None or sale.business not in actor.businesses:
+        raise NotFound(f"No sale {sale_id}.")
+    if sale.status != "paid":
+        raise Conflict(f"Only a paid sale can be refunded; this one is {sale.status}.")
+    refund = Refund(
+        idempotency_key=key,
+        request_hash=digest,
+        sale_id=sale.id,
+        business=sale.business,
+        channel=channel,
+        reason=reason,
+        created_by=actor.user_id,
+    )
+    refund.lines = _refund_lines(sale, lines)
+    refund.amount = sum((line.amount for line in refund.lines), Decimal("0.00"))
+    if refund.amount <= 0:
+        raise InvalidInput("Nothing to refund: the amount would be zero.", {"lines": ["Refund more."]})
+    # Cash leaves the till at once; M-Pesa channels would wait for Daraja's result.
+    refund.status = "paid"
+    db.session.add(refund)
+    try:
+        db.session.flush()
+        refund.paid_at = refund.created_at
+        outbox.refund_paid(refund)
+        touch_sale(sale.id)
+        body = RefundSchema().dump(refund)
+        refund.response_body = body
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        if IDEMPOTENCY_CONSTRAINT not in str(exc.orig):
+            raise
+        replay = _replay(key, digest)
+        if replay is None:
+            raise
+        return replay
+    invalidate("sales", sale.business)
+    outbox.kick()
+    return body
+
+
+def _refund_lines(sale: Sale, wanted: list[Wanted] | None) -> list[RefundLine]:
+    """Refund lines within what each sale line has left; the last of a line takes its exact rest."""
+    by_id = {line.id: line for line in sale.lines}
+    if wanted is None:
+        wanted = [Wanted(line.id, line.quantity - line.refunded_quantity, False) for line in sale.lines]
+        wanted = [w for w in wanted if w.quantity > 0]
+        if not wanted:
+            raise Conflict("Everything on this sale was refunded already.")
+    seen: set[int] = set()
+    result = []
+    for w in wanted:
+        line = by_id.get(w.sale_line_id)
+        if line is None:
+            raise InvalidInput(
+                f"Sale {sale.id} has no line {w.sale_line_id}.",
+                {"lines": [f"Unknown line {w.sale_line_id}."]},
+            )
+        if w.sale_line_id in seen:
+            raise InvalidInput("Each line may appear once.", {"lines": [f"Line {w.sale_line_id} repeated."]})
+        seen.add(w.sale_line_id)
+        left = line.quantity - line.refunded_quantity
+        if w.quantity > left:
+            raise Conflict(
+                f"Only {left.normalize():f} of {line.name} can still be refunded; "
+                f"{w.quantity.normalize():f} asked.",
+                {"lines": [f"Line {line.id}: at most {left.normalize():f}."]},
+            )
+        result.append(
+            RefundLine(
+                sale_line_id=line.id,
+                product_id=line.product_id,
+                quantity=w.quantity,
+                amount=_line_amount(line, w.quantity, left),
+                damaged=w.damaged,
+            )
+        )
+    return result
+
+
+def _line_amount(line: SaleLine, quantity: Decimal, left: Decimal) -> Decimal:
+    if quantity == left:
+        return line.line_total - line.refunded_amount  # no rounding left over
+    return min(to_money(line.unit_price * quantity), line.line_total - line.refunded_amount)
+
+
+def _replay(key: uuid.UUID, digest: str) -> dict[str, Any] | None:
+    row = db.session.execute(
+        sa.select(Refund.request_hash, Refund.response_body).where(Refund.idempotency_key == key)
+    ).first()
+    if row is None:
+        return None
+    if row.request_hash != digest:
+        raise InvalidInput(
+            "This idempotency key was already used with a different body; send a new key for a new refund.",
+            {"Idempotency-Key": ["idempotency key reused with a different body"]},
+        )
+    return row.response_body

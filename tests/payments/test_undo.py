@@ -1,0 +1,307 @@
+"""Voids and refunds on real PostgreSQL and Redis: stock back exactly once, never more refunded than
+paid (also from two devices at once), clear 4xx answers that change nothing."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import threading
+import uuid
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from payments import jobs
+from payments.models import OutboxEvent, Refund, Sale, db
+from support.jobs import run_queued
+from support.problems import assert_problem
+
+STAFF = 7
+
+
+def _deliver(app) -> None:
+    """Relay the outbox and work the queues, as the scheduler and worker would (kicks are debounced)."""
+    with app.app_context():
+        jobs.relay_outbox()
+    run_queued()
+
+
+def _stock(app_for, product_id: int) -> Decimal:
+    from inventory.models import Product
+    from inventory.models import db as inventory_db
+
+    with app_for("inventory").app_context():
+        return inventory_db.session.get(Product, product_id).stock_level
+
+
+def _movements(app_for, product_id: int) -> list[tuple[str, Decimal]]:
+    from inventory.models import StockMovement
+    from inventory.models import db as inventory_db
+
+    with app_for("inventory").app_context():
+        rows = inventory_db.session.scalars(
+            sa.select(StockMovement).where(StockMovement.product_id == product_id).order_by(StockMovement.id)
+        )
+        return [(m.kind, m.quantity) for m in rows]
+
+
+def _events(app, name: str) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).where(OutboxEvent.event == name))
+
+
+def _sale(post_sale, products, quantity="2", headers=None, method="cash") -> dict:
+    response = post_sale(
+        lines=[{"product_id": products["B20"], "quantity": quantity}], method=method, headers=headers
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def _at_once(calls) -> list:
+    """Run the calls in threads released together (each its own client and session)."""
+    start = threading.Barrier(len(calls))
+
+    def run(call):
+        start.wait()
+        return call()
+
+    with concurrent.futures.ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def _void(app, headers, sale_id, reason="rang up twice"):
+    def call():
+        with app.test_client() as c:
+            r = c.post(f"/api/payments/sales/{sale_id}/void", json={"reason": reason}, headers=headers)
+            return r.status_code, r.get_json()
+
+    return call
+
+
+def _refund(app, headers, sale_id, lines=None, key=None, channel="cash"):
+    body = {"channel": channel, "reason": "customer returned it"}
+    if lines is not None:
+        body["lines"] = lines
+
+    def call():
+        with app.test_client() as c:
+            r = c.post(
+                f"/api/payments/sales/{sale_id}/refunds",
+                json=body,
+                headers={**headers, "Idempotency-Key": str(key or uuid.uuid4())},
+            )
+            return r.status_code, r.get_json()
+
+    return call
+
+
+def test_two_devices_voiding_at_once_put_stock_back_once(app, app_for, auth, post_sale, products):
+    sale = _sale(post_sale, products)
+    _deliver(app)
+    assert _stock(app_for, products["B20"]) == Decimal("22.000")
+    results = _at_once([_void(app, auth(), sale["id"]), _void(app, auth(user_id=2), sale["id"])])
+    assert [status for status, _ in results] == [200, 200]
+    assert {body["status"] for _, body in results} == {"voided"}
+    assert results[0][1]["void_reason"] == "rang up twice"
+    _deliver(app)
+    _deliver(app)  # a second relay and run change nothing either
+    assert _stock(app_for, products["B20"]) == Decimal("24.000")
+    assert _movements(app_for, products["B20"]) == [("sale", Decimal("-2.000")), ("return", Decimal("2.000"))]
+    assert _events(app, "sale_voided") == 1
+    # Still listed, marked voided, and out of the sales that count.
+    listed = app.test_client().get("/api/payments/businesses/water/sales", headers=auth()).get_json()
+    assert [(s["id"], s["status"]) for s in listed["items"]] == [(sale["id"], "voided")]
+
+
+def test_the_seller_voids_within_the_owner_window_only(app, app_for, auth, client, post_sale, products):
+    staff = auth("staff", ("water",), STAFF)
+    mine = _sale(post_sale, products, headers=staff)
+    other = _sale(post_sale, products, "1")
+    assert_problem(
+        client.post(f"/api/payments/sales/{other['id']}/void", json={"reason": "x"}, headers=staff), 403
+    )
+    assert_problem(
+        client.put("/api/payments/businesses/water/void-window", json={"minutes": 60}, headers=staff), 403
+    )
+    assert_problem(
+        client.put("/api/payments/businesses/water/void-window", json={"minutes": -1}, headers=auth()), 422
+    )
+    assert (
+        client.put(
+            "/api/payments/businesses/water/void-window", json={"minutes": 5}, headers=auth()
+        ).status_code
+        == 200
+    )
+    assert client.get("/api/payments/businesses/water/void-window", headers=staff).get_json() == {
+        "minutes": 5
+    }
+    with app.app_context():  # the sale was made six minutes ago
+        db.session.execute(
+            sa.update(Sale)
+            .where(Sale.id == mine["id"])
+            .values(created_at=Sale.created_at - dt.timedelta(minutes=6))
+        )
+        db.session.commit()
+    late = client.post(f"/api/payments/sales/{mine['id']}/void", json={"reason": "oops"}, headers=staff)
+    assert "5 minutes" in assert_problem(late, 403)["detail"]
+    assert (
+        client.put(
+            "/api/payments/businesses/water/void-window", json={"minutes": 10}, headers=auth()
+        ).status_code
+        == 200
+    )
+    voided = client.post(f"/api/payments/sales/{mine['id']}/void", json={"reason": "oops"}, headers=staff)
+    assert voided.status_code == 200 and voided.get_json()["status"] == "voided"
+    assert _events(app, "sale_voided") == 1
+
+
+def test_refunds_from_two_devices_never_pass_what_was_paid(app, app_for, auth, post_sale, products):
+    sale = _sale(post_sale, products, "3")
+    line = sale["lines"][0]["id"]
+    _deliver(app)
+    want = [{"sale_line_id": line, "quantity": "2"}]
+    results = _at_once(
+        [_refund(app, auth(), sale["id"], want), _refund(app, auth(user_id=2), sale["id"], want)]
+    )
+    assert sorted(status for status, _ in results) == [201, 409]
+    rest = _refund(app, auth(), sale["id"])()  # everything left: one bottle
+    assert rest[0] == 201 and rest[1]["amount"] == "450.00"
+    assert _refund(app, auth(), sale["id"])()[0] == 409  # nothing left
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.sum(Refund.amount))) == Decimal("1350.00")
+    _deliver(app)
+    assert _stock(app_for, products["B20"]) == Decimal("24.000")
+    detail = app.test_client().get(f"/api/payments/sales/{sale['id']}", headers=auth()).get_json()
+    assert (detail["refunded"], detail["lines"][0]["refunded_quantity"]) == ("1350.00", "3.000")
+
+
+def test_a_damaged_return_is_written_off_and_a_replay_refunds_once(app, app_for, auth, post_sale, products):
+    sale = _sale(post_sale, products, "2")
+    _deliver(app)
+    key = uuid.uuid4()
+    lines = [{"sale_line_id": sale["lines"][0]["id"], "quantity": "1", "damaged": True}]
+    first = _refund(app, auth(), sale["id"], lines, key)()
+    again = _refund(app, auth(), sale["id"], lines, key)()
+    assert first == again and first[0] == 201
+    assert first[1]["lines"][0]["damaged"] is True and first[1]["amount"] == "450.00"
+    _deliver(app)
+    assert _stock(app_for, products["B20"]) == Decimal("22.000")  # back in, then written off
+    assert _movements(app_for, products["B20"])[1:] == [
+        ("return", Decimal("1.000")),
+        ("write_off", Decimal("-1.000")),
+    ]
+    assert _events(app, "sale_refunded") == 1
+    other_body = _refund(
+        app, auth(), sale["id"], [{"sale_line_id": lines[0]["sale_line_id"], "quantity": "1"}], key
+    )()
+    assert other_body[0] == 422
+
+
+def test_bad_undo_input_is_a_clear_4xx_and_changes_nothing(app, client, auth, post_sale, products):
+    sale = _sale(post_sale, products, "1")
+    line = sale["lines"][0]["id"]
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    url = f"/api/payments/sales/{sale['id']}/refunds"
+    ok = {"channel": "cash", "reason": "returned"}
+    cases = [
+        (
+            client.post(
+                url,
+                json={**ok, "lines": [{"sale_line_id": line, "quantity": "2"}]},
+                headers={**auth(), **key},
+            ),
+            409,
+        ),
+        (
+            client.post(
+                url, json={**ok, "lines": [{"sale_line_id": 999, "quantity": "1"}]}, headers={**auth(), **key}
+            ),
+            422,
+        ),
+        (
+            client.post(
+                url,
+                json={**ok, "lines": [{"sale_line_id": 2**63, "quantity": "1"}]},
+                headers={**auth(), **key},
+            ),
+            422,
+        ),
+        (
+            client.post(
+                url,
+                json={**ok, "lines": [{"sale_line_id": line, "quantity": "-1"}]},
+                headers={**auth(), **key},
+            ),
+            422,
+        ),
+        (client.post(url, json={**ok, "channel": "gold"}, headers={**auth(), **key}), 422),
+        (client.post(url, json={"channel": "cash", "reason": "  "}, headers={**auth(), **key}), 422),
+        (client.post(url, json=ok, headers=auth()), 422),  # no Idempotency-Key
+        (client.post("/api/payments/sales/999999/refunds", json=ok, headers={**auth(), **key}), 404),
+        (client.post(f"/api/payments/sales/{2**63}/refunds", json=ok, headers={**auth(), **key}), 404),
+        (client.post("/api/payments/sales/999999/void", json={"reason": "x"}, headers=auth()), 404),
+        (client.post(f"/api/payments/sales/{sale['id']}/void", json={}, headers=auth()), 422),
+        (client.post(url, json=ok, headers={**auth("staff", ("retail",), STAFF), **key}), 404),
+    ]
+    for response, status in cases:
+        assert_problem(response, status)
+    mpesa = _sale(post_sale, products, "1", method="mpesa")
+    assert_problem(
+        client.post(f"/api/payments/sales/{mpesa['id']}/refunds", json=ok, headers={**auth(), **key}), 409
+    )
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Refund)) == 0
+        assert {s.status for s in db.session.scalars(sa.select(Sale))} == {"paid", "pending"}
+    assert _events(app, "sale_refunded") == _events(app, "sale_voided") == 0
+
+
+def test_report_totals_equal_the_raw_rows_after_a_void_and_a_refund_across_days(
+    app, app_for, auth, post_sale, products
+):
+    from common.timeutil import business_day, day_bounds
+    from reporting import services as reports
+
+    yesterday = business_day() - dt.timedelta(days=1)
+    morning = day_bounds(yesterday)[0] + dt.timedelta(hours=9)
+    kept, voided = _sale(post_sale, products, "2"), _sale(post_sale, products, "1")
+    with app.app_context():
+        db.session.execute(
+            sa.update(Sale)
+            .where(Sale.id.in_([kept["id"], voided["id"]]))
+            .values(created_at=morning, paid_at=morning, updated_at=morning)
+        )
+        db.session.commit()
+    _deliver(app)
+    with app_for("reporting").app_context():
+        reports.rollup_days(yesterday, yesterday, ("water",))  # yesterday is closed and stored
+    client = app.test_client()
+    assert (
+        client.post(
+            f"/api/payments/sales/{voided['id']}/void", json={"reason": "x"}, headers=auth()
+        ).status_code
+        == 200
+    )
+    line = [{"sale_line_id": kept["lines"][0]["id"], "quantity": "1"}]
+    assert _refund(app, auth(), kept["id"], line)()[0] == 201
+    _deliver(app)  # the void re-rolls yesterday; the refund counts today, live
+    with app_for("reporting").app_context():
+        report = reports.revenue_report(("water",), yesterday, business_day())
+        stored = reports.db.session.execute(
+            sa.text(
+                "SELECT revenue, voided FROM reporting.daily_rollups WHERE business = 'water' AND day = :d"
+            ),
+            {"d": yesterday},
+        ).one()
+    with app.app_context():
+        paid = db.session.scalar(sa.select(sa.func.sum(Sale.total)).where(Sale.status == "paid"))
+        void_total = db.session.scalar(sa.select(sa.func.sum(Sale.total)).where(Sale.status == "voided"))
+        refunded = db.session.scalar(sa.select(sa.func.sum(Refund.amount)).where(Refund.status == "paid"))
+    totals = report["totals"]
+    assert (totals["revenue"], totals["voided"], totals["refunds"]) == (paid, void_total, refunded)
+    assert (totals["net"], totals["voided_count"], totals["refunds_count"]) == (paid - refunded, 1, 1)
+    assert [(row["day"], row["refunds"]) for row in report["rows"]] == [
+        (yesterday, Decimal("0")),
+        (business_day(), Decimal("450.00")),
+    ]
+    assert (stored.revenue, stored.voided) == (Decimal("900.00"), Decimal("450.00"))
