@@ -24,7 +24,7 @@ from common.money import to_money
 from ..models import Refund, RefundLine, Sale, SaleLine, db, touch_sale
 from ..schemas import RefundSchema
 from . import outbox
-from .sales import request_hash
+from .sales import replay_of, request_hash
 
 IDEMPOTENCY_CONSTRAINT = "uq_refunds_idempotency_key"
 
@@ -148,14 +148,4 @@ def _line_amount(line: SaleLine, quantity: Decimal, left: Decimal) -> Decimal:
 
 
 def _replay(key: uuid.UUID, digest: str) -> dict[str, Any] | None:
-    row = db.session.execute(
-        sa.select(Refund.request_hash, Refund.response_body).where(Refund.idempotency_key == key)
-    ).first()
-    if row is None:
-        return None
-    if row.request_hash != digest:
-        raise InvalidInput(
-            "This idempotency key was already used with a different body; send a new key for a new refund.",
-            {"Idempotency-Key": ["idempotency key reused with a different body"]},
-        )
-    return row.response_body
+    return replay_of(Refund, key, digest, "refund")

@@ -148,14 +148,19 @@ def record_sale(
 
 
 def _replay(idempotency_key: uuid.UUID, digest: str) -> dict[str, Any] | None:
+    return replay_of(Sale, idempotency_key, digest, "sale")
+
+
+def replay_of(model: Any, key: uuid.UUID, digest: str, what: str) -> dict[str, Any] | None:
+    """The first answer stored under an idempotency key on `model`'s rows, if the body is the same."""
     row = db.session.execute(
-        sa.select(Sale.request_hash, Sale.response_body).where(Sale.idempotency_key == idempotency_key)
+        sa.select(model.request_hash, model.response_body).where(model.idempotency_key == key)
     ).first()
     if row is None:
         return None
     if row.request_hash != digest:
         raise InvalidInput(
-            "This idempotency key was already used with a different body; send a new key for a new sale.",
+            f"This idempotency key was already used with a different body; send a new key for a new {what}.",
             {"Idempotency-Key": ["idempotency key reused with a different body"]},
         )
     return row.response_body
