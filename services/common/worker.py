@@ -5,6 +5,10 @@ in-process so each service app is built once per worker, not once per job; a job
 mid-way is safe because the state it acts on lives in PostgreSQL and every job is
 idempotent (a sweep re-enqueues what was not applied).
 
+Queues take turns (round robin, starting with payments-high): with strict priority, a storm of
+M-Pesa callbacks held back every stock movement and the heartbeat job for minutes, and readiness
+reported the background as stale. When the other queues are empty, callbacks get every turn.
+
 Two things RQ does not do on its own, added here:
 - A Redis error (restart, full memory) ends RQ's work loop; this process waits with backoff
   and starts the loop again instead of exiting (under honcho an exit stops everything).
@@ -26,7 +30,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
 from rq.job import Job
-from rq.worker import WorkerStatus
+from rq.worker import DequeueStrategy, WorkerStatus
 
 from .backoff import Backoff
 from .logs import configure_logging
@@ -88,7 +92,11 @@ def run(connection: Redis, names: list[str]) -> None:
                 maintenance_interval=MAINTENANCE_INTERVAL,
                 worker_ttl=WORKER_TTL,
             )
-            worked = worker.work(with_scheduler=False, logging_level=os.environ.get("LOG_LEVEL", "INFO"))
+            worked = worker.work(
+                with_scheduler=False,
+                logging_level=os.environ.get("LOG_LEVEL", "INFO"),
+                dequeue_strategy=DequeueStrategy.ROUND_ROBIN,
+            )
         except RedisError as exc:
             worked = False
             log.warning("worker loop ended on %s", type(exc).__name__)

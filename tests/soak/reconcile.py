@@ -16,10 +16,10 @@ from decimal import Decimal
 import requests
 import sqlalchemy as sa
 
+from support.businesses import BUSINESSES
+
 from .load import Tally
 from .stack import SoakStack
-
-BUSINESSES = ("water", "laundry", "retail")
 
 LINE_MOVES = sa.text(
     """SELECT count(*) FILTER (WHERE s.status = 'paid' AND m.moves = 0) AS unmoved,

@@ -9,7 +9,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import requests
 import sqlalchemy as sa
@@ -200,6 +200,8 @@ def callback_storm(soak: SoakStack, size: Size, product: int) -> Row:
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(worker, chunks))
     s.faults = len(bodies) - len(rows)  # every callback beyond the first per push is a duplicate or late
+    # Every callback is applied by a job: allow the worker about 20 of them a second to catch up.
+    s.size = replace(size, settle_seconds=max(size.settle_seconds, len(bodies) / 20))
     row = s.finish(f"{len(bodies):,} duplicate, late, out-of-order callbacks", started, before)
     with soak.engine().connect() as conn:
         stored = conn.execute(_STORED_CALLBACKS, {"ids": [c for c, _ in rows]}).scalar()

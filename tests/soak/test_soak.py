@@ -21,21 +21,7 @@ def soak():
         running.stop()
 
 
-# Until the outbox counts an event delivered only when its consumer applied it (the contracts
-# change), a stock event whose job vanished with Redis, or failed while PostgreSQL was down, is
-# never re-sent: these two scenarios lose stock movements and are expected to fail.
-NEEDS_OUTBOX_ACK = pytest.mark.xfail(reason="needs the outbox acknowledgement (contracts)", strict=False)
-CASES = [
-    pytest.param(
-        s,
-        id=s.__name__,
-        marks=NEEDS_OUTBOX_ACK if s.__name__ in ("redis_restarted", "postgres_restarted") else (),
-    )
-    for s in SCENARIOS
-]
-
-
-@pytest.mark.parametrize("scenario", CASES)
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.__name__ for s in SCENARIOS])
 def test_fault_scenario_loses_and_doubles_nothing(soak, scenario):
     row = scenario(soak, SHORT, soak.soak_product)
     table = markdown([row])
