@@ -17,6 +17,10 @@ import { MpesaStatus } from './views/mpesa-status.js'
 import { Stock } from './views/stock.js'
 import { Laundry } from './views/laundry.js'
 import { Reports } from './views/reports.js'
+import { Till } from './views/till.js'
+import { ZReport } from './views/zreport.js'
+import { MoneyOut } from './views/money-out.js'
+import { Closes } from './views/closes.js'
 import { LogoutPanel } from './views/logout-panel.js'
 import { Businesses } from './views/businesses.js'
 import { Staff } from './views/staff.js'
@@ -35,6 +39,10 @@ const SCREENS = {
   '/reports': Reports,
   '/businesses': Businesses,
   '/staff': Staff,
+  '/till': Till,
+  '/zreport': ZReport,
+  '/money-out': MoneyOut,
+  '/closes': Closes,
 }
 
 export function App({ registration, updateReady }) {

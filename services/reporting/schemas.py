@@ -133,7 +133,7 @@ def _profit_fields(net: bool) -> dict:
     """Gross profit (and, where expenses belong, net), with the lines sold without a cost price."""
     figures = {"revenue": _money(), "cost": _money(), "gross_profit": _money()}
     if net:
-        figures.update(expenses=_money(), net=_money())
+        figures.update(expenses=_money(), net_profit=_money())
     uncosted = fields.Integer(metadata={"description": "Lines sold while the product had no cost price."})
     return {**figures, "uncosted_lines": uncosted}
 
@@ -158,7 +158,7 @@ class ExpenseRowSchema(Schema):
     category_id = fields.Integer()
     category = fields.String(attribute="name")
     amount = _money()
-    expenses = fields.Integer()
+    count = fields.Integer(attribute="expenses")
 
 
 ROW_SCHEMAS = {

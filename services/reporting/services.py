@@ -396,11 +396,11 @@ def stock_report(
 
 
 def _profit(row: Row) -> Row:
-    """Gross profit = revenue − cost of what was sold; net = gross profit − expenses."""
+    """Gross profit = revenue − cost of what was sold; net profit = gross profit − expenses."""
     gross = row["revenue"] - row["cost"]
     figures = {"revenue": row["revenue"], "cost": row["cost"], "gross_profit": gross}
     if "expenses" in row:
-        figures.update(expenses=row["expenses"], net=gross - row["expenses"])
+        figures.update(expenses=row["expenses"], net_profit=gross - row["expenses"])
     return {**figures, "uncosted_lines": row["uncosted_lines"]}
 
 

@@ -49,22 +49,25 @@ def test_profit_reports_equal_the_raw_rows(shop):
     businesses = services.scope("all", ("water", "laundry", "retail"))
 
     daily = services.profit_report(businesses, first, today)
-    assert [(r["day"], r["revenue"], r["cost"], r["gross_profit"], r["expenses"], r["net"], r["uncosted_lines"])
+    assert [(r["day"], r["revenue"], r["cost"], r["gross_profit"], r["expenses"], r["net_profit"], r["uncosted_lines"])
             for r in daily["rows"]] == [
         (first, D("540.00"), D("450.00"), D("90.00"), D("300.00"), D("-210.00"), 0),
         (today - DAY, D("380.00"), D("235.50"), D("144.50"), D("45.50"), D("99.00"), 0),
         (today, D("100.00"), D(0), D("100.00"), D("20.00"), D("80.00"), 1),
     ]  # fmt: skip
-    assert (daily["totals"]["gross_profit"], daily["totals"]["net"]) == (D("334.50"), D("-31.00"))
+    assert (daily["totals"]["gross_profit"], daily["totals"]["net_profit"]) == (D("334.50"), D("-31.00"))
 
     by_business = {
         r["business"]: r for r in services.profit_business_report(businesses, first, today)["rows"]
     }
-    assert (by_business["retail"]["gross_profit"], by_business["retail"]["net"]) == (
+    assert (by_business["retail"]["gross_profit"], by_business["retail"]["net_profit"]) == (
         D("114.50"),
         D("-205.50"),
     )
-    assert (by_business["water"]["gross_profit"], by_business["water"]["net"]) == (D("220.00"), D("174.50"))
+    assert (by_business["water"]["gross_profit"], by_business["water"]["net_profit"]) == (
+        D("220.00"),
+        D("174.50"),
+    )
 
     products = services.profit_product_report(businesses, first, today)["rows"]
     assert [(r["product_id"], r["quantity"], r["cost"], r["gross_profit"], r["uncosted_lines"]) for r in products] == [
@@ -87,6 +90,6 @@ def test_profit_csv_and_owner_only(app, auth, shop):
     csv = client.get(url + "&format=csv", headers=auth())
     assert csv.status_code == 200
     lines = csv.get_data(as_text=True).splitlines()
-    assert lines[0] == "day,revenue,cost,gross_profit,expenses,net,uncosted_lines"
+    assert lines[0] == "day,revenue,cost,gross_profit,expenses,net_profit,uncosted_lines"
     assert lines[1] == f"{today - DAY},180.00,155.50,24.50,0.00,24.50,0"
     assert client.get(url, headers=auth("staff")).status_code == 403

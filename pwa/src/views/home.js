@@ -46,6 +46,10 @@ export function Home({ session, runtime }) {
       <button class="button primary sell" type="button" onClick=${() => navigate('/sell')}>
         <${Icon} name="plus" /> ${t('home.record_sale')}
       </button>
+      <div class="row till-links">
+        <a class="button secondary link-button" href="#/till"><${Icon} name="coins" /> ${t('till.title')}</a>
+        <a class="button secondary link-button" href="#/money-out"><${Icon} name="receipt" /> ${t('moneyout.title')}</a>
+      </div>
       <${DataFoot} resources=${[today]} />
       <${FigureCard} icon="coins" title=${t('home.money_today')} value=${revenue && formatMoney(revenue)} resource=${today}>
         ${

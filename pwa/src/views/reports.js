@@ -10,7 +10,18 @@ import { BarChart } from '../components/bar-chart.js'
 import { DataFoot } from '../components/data-foot.js'
 import { Icon } from '../components/icon.js'
 
-export const KINDS = ['revenue', 'methods', 'top-products', 'products', 'stock', 'mpesa']
+export const KINDS = [
+  'revenue',
+  'profit',
+  'profit-businesses',
+  'profit-products',
+  'expenses',
+  'methods',
+  'top-products',
+  'products',
+  'stock',
+  'mpesa',
+]
 
 /**
  * The columns each report shows, in reading order (the JSON has them alphabetically). The row
@@ -18,6 +29,10 @@ export const KINDS = ['revenue', 'methods', 'top-products', 'products', 'stock',
  */
 export const COLUMNS = {
   revenue: ['day', 'revenue', 'cash', 'mpesa', 'sales_count'],
+  profit: ['day', 'gross_profit', 'revenue', 'cost', 'expenses', 'net_profit', 'uncosted_lines'],
+  'profit-businesses': ['business', 'gross_profit', 'revenue', 'cost', 'expenses', 'net_profit', 'uncosted_lines'],
+  'profit-products': ['name', 'gross_profit', 'revenue', 'cost', 'quantity', 'uncosted_lines', 'business'],
+  expenses: ['category', 'amount', 'count'],
   methods: ['method', 'amount', 'share_percent', 'sales_count'],
   'top-products': ['name', 'revenue', 'quantity', 'lines', 'business'],
   products: ['name', 'revenue', 'quantity', 'lines', 'business'],
@@ -36,6 +51,10 @@ export const COLUMNS = {
 }
 const MONEY = new Set([
   'revenue',
+  'cost',
+  'gross_profit',
+  'expenses',
+  'net_profit',
   'cash',
   'mpesa',
   'amount',
@@ -97,6 +116,10 @@ export function Reports({ session, runtime }) {
       <p class="figure-detail">${t('reports.range', { from: formatDay(from), to: formatDay(to) })}</p>
       <${DataFoot} resources=${[report]} />
       ${report.error?.kind === 'http' && html`<p class="problem">${t('reports.failed')}</p>`}
+      ${
+        report.data?.totals?.uncosted_lines > 0 &&
+        html`<p class="banner warn">${t('reports.uncosted', { count: report.data.totals.uncosted_lines })}</p>`
+      }
       ${chart(kind, rows)}
       ${
         rows.length > 0

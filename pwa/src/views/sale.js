@@ -8,6 +8,7 @@ import { formatMoney, formatQuantity, lineTotal, normalisePhone, sumMoney } from
 import { errorText, plainError } from '../error-words.js'
 import { t } from '../i18n/index.js'
 import { recentProducts, rememberProducts } from '../recent.js'
+import { shiftField } from '../shift.js'
 import { navigate } from '../router.js'
 import { BusinessSwitcher } from '../components/business-switcher.js'
 import { DataFoot } from '../components/data-foot.js'
@@ -86,7 +87,8 @@ export function Sale({ session, runtime }) {
     setError(null)
     try {
       if (method === 'cash') {
-        await runtime.recordSale({ business, body: { method: 'cash', lines }, label, amount: total })
+        const body = { method: 'cash', lines, ...shiftField(user.id, business) }
+        await runtime.recordSale({ business, body, label, amount: total })
         rememberProducts(
           user.id,
           business,

@@ -1,0 +1,61 @@
+"""Money out and closing the day on a 360 px phone, in both languages: a pay-out from the
+drawer, a shift closed with cash missing, the owner's closes and the profit report."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import sign_in
+from .test_layout import api, use_language
+
+pytestmark = pytest.mark.e2e
+
+
+def go(page: Page, route: str, ready: str) -> None:
+    page.evaluate("(r) => { location.hash = r }", route)
+    page.locator(ready).first.wait_for(state="attached")
+
+
+@pytest.mark.parametrize("language", ["sw", "en"])
+def test_money_out_a_short_close_and_the_profit_report(stack, shop, logins, page, language):
+    owner, staff = logins["owner"]["token"], logins["staff"]["token"]
+    api(stack, "PUT", f"/inventory/products/{shop['REFILL-20L']}/cost", owner, json={"cost": "20.00"})
+    transport = api(stack, "POST", "/payments/expense-categories", owner, json={"name": "Boda"})
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.add_init_script(f"localStorage.setItem('tomtin.business.{logins['staff']['user']['id']}', 'water')")
+    use_language(page, stack, logins["staff"], language)
+
+    # Open the shift with 500 in the drawer; one cash sale of 50 lands in it.
+    go(page, "/till", "main.till #till-amount")
+    page.locator("#till-amount").fill("500")
+    page.locator("main.till .card button.primary").click()
+    expect(page.locator("main.till .shift-figures")).to_be_visible()
+    body = {"method": "cash", "lines": [{"product_id": shop["REFILL-20L"], "quantity": "1"}]}
+    api(stack, "POST", "/payments/businesses/water/sales", staff, json=body)
+
+    # 120.50 paid out of the drawer for a boda.
+    go(page, "/money-out", "main.money-out select option[value]:not([value=''])")
+    page.locator("main.money-out select").select_option(str(transport["id"]))
+    page.locator("main.money-out input[inputmode='decimal']").fill("120.50")
+    page.locator("main.money-out button.primary").click()
+    expect(page.locator("main.money-out .banner.good")).to_contain_text("120.50")
+
+    # The drawer should hold 500 + 50 − 120.50 = 429.50; 420 counted: 9.50 missing.
+    go(page, "/till", "main.till .shift-figures")
+    expect(page.locator("main.till .shift-figures")).to_contain_text("429.50")
+    page.locator("#till-amount").fill("420")
+    page.locator("main.till button.primary").click()
+    expect(page.locator("main.zreport .zreport-line.difference.short")).to_contain_text("9.50")
+    shifts = api(stack, "GET", "/payments/businesses/all/shifts", owner)["items"]
+    assert [(s["expected"], s["counted"], s["difference"]) for s in shifts] == [("429.50", "420.00", "-9.50")]
+
+    # The owner reads the close and the profit: 50 − 20 = 30 on goods, 30 − 120.50 after money out.
+    sign_in(page, {**logins["owner"], "user": {**logins["owner"]["user"], "language": language}})
+    go(page, "/closes", "main.closes .close-row")
+    expect(page.locator("main.closes .close-row .report-cell.short")).to_contain_text("9.50")
+    go(page, "/reports", "main.reports select")
+    page.locator("main.reports select").nth(1).select_option("profit")
+    row = page.locator("main.reports .report-row").last
+    expect(row).to_contain_text("30.00")
+    expect(row).to_contain_text("90.50")
