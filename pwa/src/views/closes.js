@@ -3,7 +3,7 @@ import { html } from '../html.js'
 import { useResource } from '../hooks.js'
 import { businessDay, formatMoney, formatMoment } from '../format.js'
 import { t } from '../i18n/index.js'
-import { businessName } from '../components/business-switcher.js'
+import { BusinessSelect } from '../components/business-select.js'
 import { DataFoot } from '../components/data-foot.js'
 import { daysBefore } from './reports.js'
 
@@ -22,12 +22,7 @@ export function Closes({ session, runtime }) {
     <main class="screen closes">
       <h1>${t('closes.title')}</h1>
       <div class="form-grid">
-        <label>${t('reports.business')}
-          <select value=${business} onChange=${(e) => setBusiness(e.currentTarget.value)}>
-            <option value="all">${t('business.all')}</option>
-            ${user.businesses.map((b) => html`<option value=${b.code}>${businessName(b)}</option>`)}
-          </select>
-        </label>
+        <${BusinessSelect} businesses=${user.businesses} value=${business} onChange=${setBusiness} />
         <label>${t('closes.days')}
           <select value=${days} onChange=${(e) => setDays(Number(e.currentTarget.value))}>
             ${[1, 7, 30].map((n) => html`<option value=${n}>${t('closes.last_days', { count: n })}</option>`)}

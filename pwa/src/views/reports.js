@@ -5,7 +5,7 @@ import { useResource } from '../hooks.js'
 import { businessDay, formatDay, formatMoney, formatNumber, formatQuantity } from '../format.js'
 import { errorText, plainError } from '../error-words.js'
 import { t } from '../i18n/index.js'
-import { businessName } from '../components/business-switcher.js'
+import { BusinessSelect } from '../components/business-select.js'
 import { BarChart } from '../components/bar-chart.js'
 import { DataFoot } from '../components/data-foot.js'
 import { Icon } from '../components/icon.js'
@@ -99,12 +99,7 @@ export function Reports({ session, runtime }) {
     <main class="screen reports">
       <h1>${t('reports.title')}</h1>
       <div class="form-grid">
-        <label>${t('reports.business')}
-          <select value=${business} onChange=${(e) => setBusiness(e.currentTarget.value)}>
-            <option value="all">${t('business.all')}</option>
-            ${user.businesses.map((b) => html`<option value=${b.code}>${businessName(b)}</option>`)}
-          </select>
-        </label>
+        <${BusinessSelect} businesses=${user.businesses} value=${business} onChange=${setBusiness} />
         <label>${t('reports.kind')}
           <select value=${kind} onChange=${(e) => setKind(e.currentTarget.value)}>
             ${KINDS.map((k) => html`<option value=${k}>${t(`reports.kinds.${k}`)}</option>`)}
