@@ -21,7 +21,7 @@ C2B_RECEIPT = "RKTMATRIX1"
 
 @pytest.fixture
 def rows(app_for) -> dict[str, int]:
-    """Ids of: an owner, water staff, laundry staff, a water product, a paid water sale, a payment
+    """Ids of: an owner, water staff, laundry staff, a water product, a paid water sale (the staff's), a payment
     under review on it, an expense category, the water staff's open shift, and (receipt
     C2B_RECEIPT) an unmatched C2B payment."""
     with app_for("accounts").app_context():
@@ -54,6 +54,7 @@ def rows(app_for) -> dict[str, int]:
             status="paid",
             total=Decimal("50.00"),
             paid_at=now,
+            created_by=users["staff"],  # staff may void their own sale: the matrix shows they can
         )
         sale.lines.append(
             SaleLine(

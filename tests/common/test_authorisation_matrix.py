@@ -70,6 +70,9 @@ BODIES = {
     },
     ("post", "/api/payments/businesses/{business}/shifts"): {"float": "0.00"},
     ("post", "/api/payments/shifts/{shift_id}/close"): {"counted": "0.00"},
+    ("post", "/api/payments/sales/{sale_id}/void"): {"reason": "typed twice"},
+    ("put", "/api/payments/businesses/{business}/void-window"): {"minutes": 10},
+    ("post", "/api/payments/sales/{sale_id}/refunds"): {"channel": "cash", "reason": "returned"},
 }
 QUERIES = {
     ("get", "/api/reports/businesses/{business}/reports/{kind}"): {"from": "2026-01-01", "to": "2026-01-02"}
