@@ -127,6 +127,7 @@ class ShiftSchema(Schema):
     mpesa_sales = fields.Decimal(**_MONEY)
     mpesa_sales_count = fields.Integer()
     cash_refunds = fields.Decimal(**_MONEY)
+    cash_refunds_count = fields.Integer()
     payouts = fields.Decimal(**_MONEY)
     payouts_count = fields.Integer()
     expected = fields.Decimal(**_MONEY)

@@ -131,9 +131,11 @@ class StockRowSchema(Schema):
 
 def _profit_fields(net: bool) -> dict:
     """Gross profit (and, where expenses belong, net), with the lines sold without a cost price."""
-    figures = {"revenue": _money(), "cost": _money(), "gross_profit": _money()}
     if net:
-        figures.update(expenses=_money(), net_profit=_money())
+        figures = {"revenue": _money(), "refunds": _money(), "cost": _money(), "gross_profit": _money()}
+        figures.update(expenses=_money(), net_profit=_money(), voided=_money())
+    else:
+        figures = {"revenue": _money(), "cost": _money(), "gross_profit": _money()}
     uncosted = fields.Integer(metadata={"description": "Lines sold while the product had no cost price."})
     return {**figures, "uncosted_lines": uncosted}
 

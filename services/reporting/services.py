@@ -396,12 +396,26 @@ def stock_report(
 
 
 def _profit(row: Row) -> Row:
-    """Gross profit = revenue − cost of what was sold; net profit = gross profit − expenses."""
-    gross = row["revenue"] - row["cost"]
-    figures = {"revenue": row["revenue"], "cost": row["cost"], "gross_profit": gross}
-    if "expenses" in row:
-        figures.update(expenses=row["expenses"], net_profit=gross - row["expenses"])
-    return {**figures, "uncosted_lines": row["uncosted_lines"]}
+    """Gross profit = revenue − refunds − cost of what was sold; net profit = gross profit − expenses.
+
+    Voided sales are already out of revenue and cost (shown apart); a refund is money given back
+    on the day it was paid, while the cost of goods that came back stays counted (see README).
+    """
+    if "refunds" not in row:  # per product: refunds are not published per line
+        gross = row["revenue"] - row["cost"]
+        figures = {"revenue": row["revenue"], "cost": row["cost"], "gross_profit": gross}
+        return {**figures, "uncosted_lines": row["uncosted_lines"]}
+    gross = row["revenue"] - row["refunds"] - row["cost"]
+    return {
+        "revenue": row["revenue"],
+        "refunds": row["refunds"],
+        "cost": row["cost"],
+        "gross_profit": gross,
+        "expenses": row["expenses"],
+        "net_profit": gross - row["expenses"],
+        "voided": row["voided"],
+        "uncosted_lines": row["uncosted_lines"],
+    }
 
 
 def _profit_totals(rows: list[Row]) -> Row:

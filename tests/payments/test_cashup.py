@@ -43,33 +43,50 @@ def test_expected_cash_matches_a_hand_computed_shift(client, auth, post_sale, pr
             headers={**staff, "Idempotency-Key": str(uuid.uuid4())},
         )
         assert response.status_code == 201, response.get_data(as_text=True)
+        return response.get_json()
 
-    sell("cash", "R20", "3")  # 150.00
+    refunded = sell("cash", "R20", "3")  # 150.00
     sell("cash", "B20", "1")  # 450.00
     sell("mpesa", "R20", "1")  # pending M-Pesa: not cash in the drawer
     post_sale(lines=[{"product_id": products["R20"], "quantity": "10"}])  # the owner's, no shift
     paid_out = _expense(client, staff, category_id=transport, amount="120.50", paid_from="till", note="boda")
     assert paid_out.status_code == 201 and paid_out.get_json()["shift_id"] == shift_id
     assert _expense(client, staff, category_id=transport, amount="99", paid_from="mpesa").status_code == 201
+    line = refunded["lines"][0]["id"]
+    refund = client.post(
+        f"/api/payments/sales/{refunded['id']}/refunds",
+        json={"channel": "cash", "reason": "leaking", "lines": [{"sale_line_id": line, "quantity": "1"}]},
+        headers={**staff, "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert refund.status_code == 201, refund.get_data(as_text=True)  # 50.00 back from the till
+    voided = sell("cash", "R20", "1")
+    assert (
+        client.post(
+            f"/api/payments/sales/{voided['id']}/void", json={"reason": "typo"}, headers=auth()
+        ).status_code
+        == 200
+    )
 
-    # 500 float + 600 cash sales - 120.50 paid out of the till = 979.50; counted 970 → 9.50 short.
+    # 500 float + 600 cash sales (the voided one is out) - 50 refunded - 120.50 paid out = 929.50;
+    # counted 920 → 9.50 short.
     closed = client.post(
         f"/api/payments/shifts/{shift_id}/close",
-        json={"counted": "970.00", "pending_sales": 1},
+        json={"counted": "920.00", "pending_sales": 1},
         headers=staff,
     )
     assert closed.status_code == 200, closed.get_data(as_text=True)
     z = closed.get_json()
     assert (z["cash_sales"], z["cash_sales_count"], z["payouts"]) == ("600.00", 2, "120.50")
-    assert (z["expected"], z["difference"], z["pending_at_close"]) == ("979.50", "-9.50", 1)
+    assert (z["expected"], z["difference"], z["pending_at_close"]) == ("929.50", "-9.50", 1)
+    assert (z["cash_refunds"], z["cash_refunds_count"]) == ("50.00", 1)
     assert z["correction"] == "0.00"
 
     # The sale that was waiting in the phone's outbox arrives after the close: the shift corrects.
     sell("cash", "R20", "2", shift_id=shift_id)
     late = client.get(f"/api/payments/shifts/{shift_id}", headers=staff).get_json()
     assert (late["expected"], late["expected_at_close"], late["correction"]) == (
-        "1079.50",
-        "979.50",
+        "1029.50",
+        "929.50",
         "100.00",
     )
     assert (late["difference"], late["difference_at_close"], late["late_sales_count"]) == (
@@ -81,7 +98,7 @@ def test_expected_cash_matches_a_hand_computed_shift(client, auth, post_sale, pr
     again = client.post(f"/api/payments/shifts/{shift_id}/close", json={"counted": "1.00"}, headers=staff)
     assert_problem(again, 409)
     listed = client.get("/api/payments/businesses/all/shifts", headers=auth()).get_json()["items"]
-    assert [(s["id"], s["opened_by"], s["counted"]) for s in listed] == [(shift_id, STAFF, "970.00")]
+    assert [(s["id"], s["opened_by"], s["counted"]) for s in listed] == [(shift_id, STAFF, "920.00")]
 
 
 def test_bad_money_out_is_refused_and_changes_nothing(app, client, auth):

@@ -177,3 +177,17 @@ def expense(
         paid_from=paid_from,
         at=created_at,
     )
+
+
+def refund(sale_id: int, business: str, amount: str, paid_at: dt.datetime) -> int:
+    """Cash paid back on a sale (its lines are not published to reporting)."""
+    return _insert(
+        "INSERT INTO payments.refunds (idempotency_key, request_hash, sale_id, business, channel, status,"
+        " amount, reason, created_at, updated_at, paid_at) VALUES (:key, 'test', :sale, :business, 'cash',"
+        " 'paid', :amount, 'test', :at, :at, :at) RETURNING id",
+        key=uuid.uuid4(),
+        sale=sale_id,
+        business=business,
+        amount=Decimal(amount),
+        at=paid_at,
+    )

@@ -29,10 +29,15 @@ def shop(ctx):
         (1, "water", refill, "Refill", "4", "50.00", "20.00"),  # 200 - 80
         (0, "water", refill, "Refill", "2", "50.00", None),  # 100, no cost known
     ]
+    sales = {}
     for n, business, pid, name, quantity, price, cost in costed:
-        sale_id = factories.sale(business, "cash", at[n], [(pid, name, quantity, price)])
+        sales[n, business] = factories.sale(business, "cash", at[n], [(pid, name, quantity, price)])
         if cost:
-            factories.cost_lines(sale_id, cost)
+            factories.cost_lines(sales[n, business], cost)
+    factories.refund(sales[1, "water"], "water", "30.00", at[1])  # apart from revenue, out of profit
+    voided = factories.sale("retail", "cash", at[1], [(sugar, "Sugar", "1", "180.00")])
+    factories.cost_lines(voided, "150.00")
+    factories.update_sale(voided, status="voided", voided_at=at[1])  # out of revenue and cost
     pending = factories.sale("retail", "mpesa", at[1], [(sugar, "Sugar", "9", "180.00")], status="pending")
     factories.cost_lines(pending, "150.00")  # not paid: neither revenue nor cost
     factories.expense("retail", rent, "300.00", at[2], "mpesa")
@@ -49,13 +54,13 @@ def test_profit_reports_equal_the_raw_rows(shop):
     businesses = services.scope("all", ("water", "laundry", "retail"))
 
     daily = services.profit_report(businesses, first, today)
-    assert [(r["day"], r["revenue"], r["cost"], r["gross_profit"], r["expenses"], r["net_profit"], r["uncosted_lines"])
-            for r in daily["rows"]] == [
-        (first, D("540.00"), D("450.00"), D("90.00"), D("300.00"), D("-210.00"), 0),
-        (today - DAY, D("380.00"), D("235.50"), D("144.50"), D("45.50"), D("99.00"), 0),
-        (today, D("100.00"), D(0), D("100.00"), D("20.00"), D("80.00"), 1),
+    assert [(r["day"], r["revenue"], r["refunds"], r["cost"], r["gross_profit"], r["expenses"], r["net_profit"],
+             r["voided"], r["uncosted_lines"]) for r in daily["rows"]] == [
+        (first, D("540.00"), D(0), D("450.00"), D("90.00"), D("300.00"), D("-210.00"), D(0), 0),
+        (today - DAY, D("380.00"), D("30.00"), D("235.50"), D("114.50"), D("45.50"), D("69.00"), D("180.00"), 0),
+        (today, D("100.00"), D(0), D(0), D("100.00"), D("20.00"), D("80.00"), D(0), 1),
     ]  # fmt: skip
-    assert (daily["totals"]["gross_profit"], daily["totals"]["net_profit"]) == (D("334.50"), D("-31.00"))
+    assert (daily["totals"]["gross_profit"], daily["totals"]["net_profit"]) == (D("304.50"), D("-61.00"))
 
     by_business = {
         r["business"]: r for r in services.profit_business_report(businesses, first, today)["rows"]
@@ -65,8 +70,8 @@ def test_profit_reports_equal_the_raw_rows(shop):
         D("-205.50"),
     )
     assert (by_business["water"]["gross_profit"], by_business["water"]["net_profit"]) == (
-        D("220.00"),
-        D("174.50"),
+        D("190.00"),
+        D("144.50"),
     )
 
     products = services.profit_product_report(businesses, first, today)["rows"]
@@ -90,6 +95,6 @@ def test_profit_csv_and_owner_only(app, auth, shop):
     csv = client.get(url + "&format=csv", headers=auth())
     assert csv.status_code == 200
     lines = csv.get_data(as_text=True).splitlines()
-    assert lines[0] == "day,revenue,cost,gross_profit,expenses,net_profit,uncosted_lines"
-    assert lines[1] == f"{today - DAY},180.00,155.50,24.50,0.00,24.50,0"
+    assert lines[0] == "day,revenue,refunds,cost,gross_profit,expenses,net_profit,voided,uncosted_lines"
+    assert lines[1] == f"{today - DAY},180.00,0.00,155.50,24.50,0.00,24.50,180.00,0"
     assert client.get(url, headers=auth("staff")).status_code == 403

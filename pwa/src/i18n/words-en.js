@@ -301,6 +301,8 @@ export default {
     },
     methods: { cash: 'Cash', mpesa: 'M-Pesa' },
     columns: {
+      refunds: 'Money given back',
+      voided: 'Sales cancelled',
       gross_profit: 'Profit on goods',
       cost: 'What the goods cost',
       expenses: 'Money out',

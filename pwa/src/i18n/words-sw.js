@@ -300,6 +300,8 @@ export default {
     },
     methods: { cash: 'Taslimu', mpesa: 'M-Pesa' },
     columns: {
+      refunds: 'Pesa iliyorudishwa',
+      voided: 'Mauzo yaliyofutwa',
       gross_profit: 'Faida ya bidhaa',
       cost: 'Gharama ya bidhaa',
       expenses: 'Pesa iliyotoka',

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from common.auth import Principal
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound
 
-from ..models import Expense, Sale, Shift, db
+from ..models import Expense, Refund, Sale, Shift, db
 
 ZERO = Decimal("0.00")
 LIST_LIMIT = 200
@@ -148,15 +148,15 @@ def _expected(shift: Shift, figures: dict[str, Any]) -> Decimal:
 
 
 def _figures(shift_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Per shift: paid cash and M-Pesa sales, refunds paid from the till, pay-outs from the till."""
+    """Per shift: paid cash and M-Pesa sales (a voided sale is no longer paid), cash refunds, pay-outs."""
     figures = {
         sid: {
             "cash_sales": ZERO,
             "cash_sales_count": 0,
             "mpesa_sales": ZERO,
             "mpesa_sales_count": 0,
-            # Refunds do not exist yet; the term is kept so the formula reads as the owner's.
             "cash_refunds": ZERO,
+            "cash_refunds_count": 0,
             "payouts": ZERO,
             "payouts_count": 0,
             "late_sales_count": 0,
@@ -196,7 +196,30 @@ def _figures(shift_ids: list[int]) -> dict[int, dict[str, Any]]:
     )
     for row in payouts:
         figures[row.shift_id].update(payouts=Decimal(row.amount), payouts_count=row.n)
+    for row in _cash_refunds(shift_ids):
+        figures[row.id].update(cash_refunds=Decimal(row.amount), cash_refunds_count=row.n)
     return figures
+
+
+def _cash_refunds(shift_ids: list[int]) -> sa.Result:
+    """Cash handed back from the till by the shift's person at its business while the shift was open.
+
+    A refund is made online, at the counter, so the moment it was paid places it in a shift.
+    """
+    during = sa.and_(
+        Refund.business == Shift.business,
+        Refund.created_by == Shift.opened_by,
+        Refund.channel == "cash",
+        Refund.status == "paid",
+        Refund.paid_at >= Shift.opened_at,
+        sa.or_(Shift.closed_at.is_(None), Refund.paid_at < Shift.closed_at),
+    )
+    return db.session.execute(
+        sa.select(Shift.id, sa.func.sum(Refund.amount).label("amount"), sa.func.count().label("n"))
+        .join(Refund, during)
+        .where(Shift.id.in_(shift_ids))
+        .group_by(Shift.id)
+    )
 
 
 def _check_access(shift: Shift | None, shift_id: int, actor: Principal) -> None:
