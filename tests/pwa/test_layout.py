@@ -178,9 +178,11 @@ def test_every_screen_fits_the_phone_in_both_languages(stack, big_shop, logins, 
             check(page, route, ready, problems, width, language, axe=width == 360)
         # Home on "All" (every card, the week's chart) and the sale with a full cart.
         page.evaluate("(r) => { location.hash = r }", "/")
-        page.get_by_role("navigation", name=re.compile("Business|Biashara")).get_by_role(
-            "button"
-        ).last.click()
+        everything = (
+            page.get_by_role("navigation", name=re.compile("Business|Biashara")).get_by_role("button").last
+        )
+        expect(everything).to_have_text({"sw": "Zote", "en": "All"}[language])
+        everything.click()
         check(
             page, "/", "main.home .money-split", problems, width, language, axe=width == 360, name="home_all"
         )

@@ -43,7 +43,9 @@ def test_the_owner_opens_a_business_and_adds_a_person_who_logs_in_and_sells_ther
     )
     assert product.status_code == 201, product.text
 
-    page.get_by_role("navigation", name="Biashara na wafanyakazi").get_by_role("button", name="Wafanyakazi").click()
+    page.get_by_role("navigation", name="Biashara na wafanyakazi").get_by_role(
+        "button", name="Wafanyakazi"
+    ).click()
     page.get_by_label("Jina", exact=True).fill("Amina")
     page.get_by_label("Jina la kuingia").fill("amina")
     page.get_by_label("Namba ya simu").fill("0712 345 678")

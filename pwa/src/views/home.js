@@ -36,7 +36,8 @@ export function Home({ session, runtime }) {
     setBusiness(code)
   }
 
-  const choices = user.businesses.length > 1 ? [...user.businesses, { code: 'all', name: 'All' }] : user.businesses
+  const choices =
+    user.businesses.length > 1 ? [...user.businesses, { code: 'all', name: t('business.all') }] : user.businesses
   const revenue = data && sumMoney([data.revenue, unsent.amount])
   const cash = data && sumMoney([data.cash, unsent.amount])
 
