@@ -24,6 +24,7 @@ import { Closes } from './views/closes.js'
 import { LogoutPanel } from './views/logout-panel.js'
 import { Businesses } from './views/businesses.js'
 import { Staff } from './views/staff.js'
+import { History } from './views/history.js'
 import { TopBar } from './components/top-bar.js'
 import { Nav } from './components/nav.js'
 import { StatusBanners } from './components/status-banners.js'
@@ -43,6 +44,7 @@ const SCREENS = {
   '/zreport': ZReport,
   '/money-out': MoneyOut,
   '/closes': Closes,
+  '/history': History,
 }
 
 export function App({ registration, updateReady }) {

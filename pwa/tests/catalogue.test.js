@@ -16,6 +16,7 @@ import { ORDER_STATES } from '../src/views/home.js'
 import { REASON_KEYS } from '../src/mpesa-words.js'
 import { navItems } from '../src/components/nav.js'
 import { BUSINESS_KINDS } from '../src/views/businesses.js'
+import { AUDIT_ACTIONS, AUDIT_FIELDS } from '../src/views/history.js'
 
 const CATALOGUES = { en, sw }
 const SRC = fileURLToPath(new URL('../src/', import.meta.url))
@@ -93,6 +94,8 @@ describe('catalogues', () => {
     named.add('nav.manage')
     for (const kind of BUSINESS_KINDS) named.add(`kinds.${kind}`)
     for (const role of ['staff', 'owner']) named.add(`staff.roles.${role}`)
+    for (const action of AUDIT_ACTIONS) named.add(`audit.actions.${action}`)
+    for (const field of AUDIT_FIELDS) named.add(`audit.fields.${field}`)
     for (const status of ['pending', 'paid', 'failed', 'cancelled', 'needs_review', 'unmatched'])
       named.add(`payment_status.${status}`)
     for (const method of ['cash', 'mpesa']) named.add(`reports.methods.${method}`)

@@ -3,6 +3,7 @@
 from flask import current_app
 from flask_smorest import Blueprint
 
+from common.audit import AuditEntrySchema, AuditQuerySchema
 from common.auth import current_principal, login_required, public, revoke
 
 from . import owner, services
@@ -128,7 +129,7 @@ def list_businesses():
 @bp.response(201, BusinessSchema)
 def open_business(body):
     """Open a business of a kind (owner); refresh the token to work in it."""
-    return owner.open_business(body["name"], body["kind"])
+    return owner.open_business(body["name"], body["kind"], current_principal())
 
 
 @bp.patch("/businesses/<business>")
@@ -137,7 +138,7 @@ def open_business(body):
 @bp.response(200, BusinessSchema)
 def change_business(body, business: str):
     """Rename, archive or reopen a business (owner); its history stays."""
-    return owner.change_business(business, body)
+    return owner.change_business(business, body, current_principal())
 
 
 @bp.get("/users")
@@ -154,7 +155,7 @@ def list_staff():
 @bp.response(201, OneTimeCodeSchema)
 def add_staff(body):
     """Add a user (owner); the answer holds the one-time code they first log in with."""
-    user, code = owner.add_staff(body, _ttl())
+    user, code = owner.add_staff(body, _ttl(), current_principal())
     return {"user": user, "one_time_code": code}
 
 
@@ -164,7 +165,16 @@ def add_staff(body):
 @bp.response(200, StaffSchema)
 def change_staff(body, user_id: int):
     """Change, disable or enable a user (owner); a disabled user's sessions end at once."""
-    return owner.change_staff(current_principal().user_id, user_id, body, _ttl())
+    return owner.change_staff(current_principal(), user_id, body, _ttl())
+
+
+@bp.get("/audit")
+@login_required("owner")
+@bp.arguments(AuditQuerySchema, location="query")
+@bp.response(200, AuditEntrySchema(many=True))
+def audit_entries(args):
+    """The owner's changes to businesses and staff: who, when, before and after (owner; newest first)."""
+    return owner.history(args["before_id"], args["limit"])
 
 
 @bp.post("/users/<id:user_id>/password-reset")
@@ -172,5 +182,5 @@ def change_staff(body, user_id: int):
 @bp.response(200, OneTimeCodeSchema)
 def reset_password(user_id: int):
     """Replace a user's password with a one-time code (owner); their sessions end."""
-    user, code = owner.reset_password(user_id, _ttl())
+    user, code = owner.reset_password(user_id, _ttl(), current_principal())
     return {"user": user, "one_time_code": code}

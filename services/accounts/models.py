@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from common.audit import audit_table
 from common.db import created_at_column, make_db, updated_at_column
 
 db = make_db("accounts")
+audit_log = audit_table(db.metadata)
 
 user_businesses = sa.Table(
     "user_businesses",

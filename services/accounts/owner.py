@@ -12,15 +12,35 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from common import audit
+from common.auth import Principal
 from common.businesses import CODE
 from common.errors import Conflict, InvalidInput, NotFound
 from common.phone import InvalidPhone, normalise_phone
 
-from .models import Business, User, db
+from .models import Business, User, audit_log, db
 from .services import end_all_sessions, set_one_time_code
 
 _NOT_CODE = re.compile(r"[^a-z0-9]+")
 CODE_LENGTH = 16
+
+
+def _record(actor: Principal, action: str, subject: str, before: dict | None, after: dict | None) -> None:
+    audit.record(db.session, audit_log, actor, action, subject, before, after)
+
+
+def _business_seen(business: Business) -> dict[str, Any]:
+    return {"name": business.name, "kind": business.kind, "archived": business.archived}
+
+
+def _user_seen(user: User) -> dict[str, Any]:
+    return {
+        "display_name": user.display_name,
+        "phone": user.phone,
+        "role": user.role,
+        "businesses": sorted(b.code for b in user.businesses),
+        "active": user.active,
+    }
 
 
 def list_businesses() -> list[Business]:
@@ -57,27 +77,36 @@ def _check_name_free(name: str, code: str | None = None) -> None:
         raise Conflict(f"There is already a business called {same.name!r}.")
 
 
-def open_business(name: str, kind: str) -> Business:
+def open_business(name: str, kind: str, actor: Principal) -> Business:
     """A new business of a kind; every owner works in it at once (after refreshing their token)."""
     _check_name_free(name)
-    business = Business(code=_new_code(name), name=name, kind=kind)
+    business = Business(code=_new_code(name), name=name, kind=kind, archived=False)
     db.session.add(business)
     for owner in db.session.scalars(sa.select(User).where(User.role == "owner")):
         owner.businesses.append(business)
+    _record(actor, "business_opened", f"business:{business.code}", None, _business_seen(business))
     db.session.commit()
     return business
 
 
-def change_business(code: str, changes: dict[str, Any]) -> Business:
+def change_business(code: str, changes: dict[str, Any], actor: Principal) -> Business:
     """Rename or archive (or reopen) a business; its code and history stay."""
     business = _business(code)
+    before = _business_seen(business)
     if "name" in changes:
         _check_name_free(changes["name"], code)
         business.name = changes["name"]
     if "archived" in changes:
         business.archived = changes["archived"]
+    if _business_seen(business) != before:
+        _record(actor, "business_changed", f"business:{code}", before, _business_seen(business))
     db.session.commit()
     return business
+
+
+def history(before_id: int | None, limit: int) -> list[Any]:
+    """The owner's changes to businesses and staff, newest first."""
+    return audit.entries(db.session, audit_log, before_id, limit)
 
 
 def list_staff() -> list[User]:
@@ -110,7 +139,7 @@ def _open_businesses(codes: list[str]) -> list[Business]:
     return chosen
 
 
-def add_staff(fields: dict[str, Any], ttl_seconds: int) -> tuple[User, str]:
+def add_staff(fields: dict[str, Any], ttl_seconds: int, actor: Principal) -> tuple[User, str]:
     """A new user and the one-time code they log in with (shown to the owner once)."""
     username = fields["username"].lower()
     if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
@@ -124,17 +153,22 @@ def add_staff(fields: dict[str, Any], ttl_seconds: int) -> tuple[User, str]:
     )
     db.session.add(user)
     code = set_one_time_code(user, ttl_seconds)
+    db.session.flush()
+    _record(actor, "user_added", f"user:{user.username}", None, _user_seen(user))
     db.session.commit()
     return user, code
 
 
-def change_staff(owner_id: int, user_id: int, changes: dict[str, Any], ttl_seconds: int) -> User:
+def change_staff(actor: Principal, user_id: int, changes: dict[str, Any], ttl_seconds: int) -> User:
     """Rename, change phone, role or businesses, disable or enable a user.
 
     A change to what their token says (role, businesses, disabled) ends their sessions."""
     user = _user(user_id)
-    if user_id == owner_id and (changes.get("active") is False or changes.get("role", "owner") != "owner"):
+    if user_id == actor.user_id and (
+        changes.get("active") is False or changes.get("role", "owner") != "owner"
+    ):
         raise Conflict("You cannot disable yourself or take away your own owner role.")
+    seen = _user_seen(user)
     if "display_name" in changes:
         user.display_name = changes["display_name"]
     if "phone" in changes:
@@ -150,13 +184,16 @@ def change_staff(owner_id: int, user_id: int, changes: dict[str, Any], ttl_secon
         user.active = changes["active"]
     if before != (user.role, sorted(b.code for b in user.businesses), user.active):
         end_all_sessions(user, ttl_seconds)
+    if _user_seen(user) != seen:
+        _record(actor, "user_changed", f"user:{user.username}", seen, _user_seen(user))
     db.session.commit()
     return user
 
 
-def reset_password(user_id: int, ttl_seconds: int) -> tuple[User, str]:
+def reset_password(user_id: int, ttl_seconds: int, actor: Principal) -> tuple[User, str]:
     """A new one-time code for the user; their old password and every session stop working."""
     user = _user(user_id)
     code = set_one_time_code(user, ttl_seconds)
+    _record(actor, "password_reset", f"user:{user.username}", None, None)
     db.session.commit()
     return user, code

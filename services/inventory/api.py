@@ -5,6 +5,7 @@ from functools import partial
 
 from flask_smorest import Blueprint
 
+from common.audit import AuditEntrySchema, AuditQuerySchema
 from common.auth import check_business, current_principal, login_required
 from common.cache import TTL
 from common.http import cached_pollable
@@ -175,3 +176,12 @@ def list_movements(business: str, **args):
     key = "list:" + ":".join(f"{k}={args.get(k)}" for k in ("product_id", "before_id", "limit"))
     rows = partial(services.list_movements, business, **args)
     return _cached("movements", business, key, TTL["stock"], rows, MovementSchema())
+
+
+@bp.get("/audit")
+@login_required("owner")
+@bp.arguments(AuditQuerySchema, location="query")
+@bp.response(200, AuditEntrySchema(many=True))
+def audit_entries(args: dict):
+    """The owner's changes to products, prices and stock: who, when, before and after (owner; newest first)."""
+    return services.history(args["before_id"], args["limit"])

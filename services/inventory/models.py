@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from common.audit import audit_table
 from common.db import created_at_column, make_db
 
 db = make_db("inventory")
+audit_log = audit_table(db.metadata)
 
 MOVEMENT_KINDS = ("receive", "adjust", "sale", "return", "write_off")
 # The database clock at the moment of the write (not the transaction start): delta polling

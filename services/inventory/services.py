@@ -20,13 +20,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 
-from common import delta
+from common import audit, delta
 from common.auth import Principal, check_business
 from common.cache import invalidate
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from common.ids import MAX_ID
 
-from .models import CostHistory, PriceHistory, Product, StockMovement, db
+from .models import CostHistory, PriceHistory, Product, StockMovement, audit_log, db
 
 # Data sets cached per business; any change to a product or its stock bumps all of them.
 log = logging.getLogger("tomtin.inventory")
@@ -133,18 +133,33 @@ def create_product(business: str, data: dict[str, Any], actor: Principal) -> Pro
             {"sku": ["Already used in this business."]},
         ) from exc
     db.session.add(PriceHistory(product_id=product.id, price=product.price, changed_by=actor.user_id))
+    _record(actor, "product_added", product, None, {"name": product.name, "price": product.price})
     db.session.commit()
     _changed(business)
     return product
+
+
+def _record(actor: Principal, action: str, product: Product, before: dict | None, after: dict | None) -> None:
+    subject = f"product:{product.id}:{product.name}"[:120]
+    audit.record(db.session, audit_log, actor, action, subject, before, after, product.business)
+
+
+def history(before_id: int | None, limit: int) -> list[Any]:
+    """The owner's changes to products, prices and stock, newest first."""
+    return audit.entries(db.session, audit_log, before_id, limit)
 
 
 def update_product(product_id: int, changes: dict[str, Any], actor: Principal) -> Product:
     """Edit name, unit, reorder level or active flag (owner only); prices go through change_price."""
     _require_owner(actor)
     product = _lock_product(product_id, actor)
+    before = {field: getattr(product, field) for field in EDITABLE}
     for field in EDITABLE:
         if field in changes:
             setattr(product, field, changes[field])
+    after = {field: getattr(product, field) for field in EDITABLE}
+    if after != before:
+        _record(actor, "product_changed", product, before, after)
     db.session.commit()
     _changed(product.business)
     return product
@@ -155,6 +170,7 @@ def change_price(product_id: int, price: Decimal, actor: Principal) -> Product:
     _require_owner(actor)
     product = _lock_product(product_id, actor)
     if product.price != price:
+        _record(actor, "price_changed", product, {"price": product.price}, {"price": price})
         product.price = price
         db.session.add(PriceHistory(product_id=product.id, price=price, changed_by=actor.user_id))
     db.session.commit()
@@ -177,6 +193,7 @@ def change_cost(product_id: int, cost: Decimal, actor: Principal) -> list[CostHi
     _require_owner(actor)
     product = _lock_product(product_id, actor)
     if product.cost != cost:
+        _record(actor, "cost_changed", product, {"cost": product.cost}, {"cost": cost})
         product.cost = cost
         db.session.add(CostHistory(product_id=product.id, cost=cost, changed_by=actor.user_id))
     db.session.commit()
@@ -237,6 +254,9 @@ def record_movement(
         # A concurrent request with the same key won the race while we waited for the lock.
         db.session.rollback()
         return _replayed(idempotency_key, business, product_id, kind, quantity), False
+    if kind in OWNER_KINDS:
+        after = {"stock_level": product.stock_level + delta, "reason": reason}
+        _record(actor, f"stock_{kind}", product, {"stock_level": product.stock_level}, after)
     product.stock_level = product.stock_level + delta
     db.session.commit()
     _changed(business)

@@ -1,15 +1,19 @@
 """Sales follow the businesses accounts publishes: a laundry-kind business takes orders whatever
 its code, and an archived business takes no new sale."""
 
+import datetime as dt
 from decimal import Decimal
 
 import sqlalchemy as sa
 
 from accounts import owner
+from common.auth import Principal
 from inventory.models import Product
 from inventory.models import db as inventory_db
 from payments.models import Sale, db
 from support.problems import assert_problem
+
+OWNER = Principal(1, "owner", "owner", ("water", "laundry", "retail"), "t", dt.datetime.now(dt.UTC))
 
 
 def _product(app_for, business: str) -> int:
@@ -29,7 +33,7 @@ def _sales(app) -> int:
 
 def test_a_new_laundry_business_records_orders(app_for, post_sale, auth):
     with app_for("accounts").app_context():
-        code = owner.open_business("Dobi Express", "laundry").code
+        code = owner.open_business("Dobi Express", "laundry", OWNER).code
     line = [{"product_id": _product(app_for, code), "quantity": "2"}]
     sale = post_sale(business=code, lines=line, headers=auth("owner", [code]))
     assert sale.status_code == 201, sale.get_json()
@@ -39,6 +43,6 @@ def test_a_new_laundry_business_records_orders(app_for, post_sale, auth):
 def test_an_archived_business_takes_no_new_sale(app, app_for, post_sale):
     line = [{"product_id": _product(app_for, "water"), "quantity": "1"}]
     with app_for("accounts").app_context():
-        owner.change_business("water", {"archived": True})
+        owner.change_business("water", {"archived": True}, OWNER)
     assert_problem(post_sale(lines=line), 409)
     assert _sales(app) == 0

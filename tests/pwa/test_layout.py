@@ -38,6 +38,7 @@ SCREENS = {
     "/attention": "main.attention",
     "/businesses": "main.businesses section.card",
     "/staff": "main.staff section.person",
+    "/history": "main.history .audit-entry",
 }
 # Money and navigation: text here must be whole, never clipped by its box.
 WHOLE_TEXT = ".figure, .figure-detail, .not-sent, .bar-text, .report-cell dd, .total, .cart-bar, .nav-label, .switch span, .status-word"

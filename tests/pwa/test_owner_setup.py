@@ -1,5 +1,5 @@
-"""The owner sets up from the phone: opens a business and adds a person, who logs in with the
-one-time code, chooses a password and sells there. A 360 px phone; the owner reads Swahili,
+"""The owner sets up from the phone: opens a business and adds a person (both in the owner's
+list of changes), who logs in with the one-time code, chooses a password and sells there. A 360 px phone; the owner reads Swahili,
 the new person English."""
 
 import pytest
@@ -43,9 +43,8 @@ def test_the_owner_opens_a_business_and_adds_a_person_who_logs_in_and_sells_ther
     )
     assert product.status_code == 201, product.text
 
-    page.get_by_role("navigation", name="Biashara na wafanyakazi").get_by_role(
-        "button", name="Wafanyakazi"
-    ).click()
+    tabs = page.get_by_role("navigation", name="Biashara na wafanyakazi")
+    tabs.get_by_role("button", name="Wafanyakazi").click()
     page.get_by_label("Jina", exact=True).fill("Amina")
     page.get_by_label("Jina la kuingia").fill("amina")
     page.get_by_label("Namba ya simu").fill("0712 345 678")
@@ -54,6 +53,12 @@ def test_the_owner_opens_a_business_and_adds_a_person_who_logs_in_and_sells_ther
     code = page.locator(".one-time-code .figure").inner_text().strip()
     assert len(code) == 8 and code.isdigit()
     expect(page.locator("section.person").filter(has_text="Amina")).to_contain_text("Duka la Mama")
+    fits(page)
+    tabs.get_by_role("button", name="Mabadiliko").click()  # the owner's changes, newest first
+    entries = page.locator(".audit-entry")
+    expect(entries.first).to_contain_text("Mtu ameongezwa: amina")
+    expect(entries.filter(has_text="Biashara imefunguliwa: duka-la-mama")).to_contain_text("Duka la Mama")
+    expect(entries.filter(has_text="Bidhaa imeongezwa: Mandazi")).to_contain_text("KES 20.00")
     fits(page)
     owner_phone.close()
 

@@ -7,6 +7,7 @@ export function ManageTabs({ on }) {
   const tabs = [
     ['/businesses', 'setup.businesses_link'],
     ['/staff', 'setup.staff_link'],
+    ['/history', 'audit.title'],
   ]
   return html`
     <nav class="row manage-tabs" aria-label=${t('nav.manage')}>
