@@ -21,6 +21,7 @@ import { Till } from './views/till.js'
 import { ZReport } from './views/zreport.js'
 import { MoneyOut } from './views/money-out.js'
 import { Closes } from './views/closes.js'
+import { Costs } from './views/costs.js'
 import { LogoutPanel } from './views/logout-panel.js'
 import { Businesses } from './views/businesses.js'
 import { Staff } from './views/staff.js'
@@ -45,6 +46,7 @@ const SCREENS = {
   '/money-out': MoneyOut,
   '/closes': Closes,
   '/history': History,
+  '/costs': Costs,
 }
 
 export function App({ registration, updateReady }) {

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from common.audit import AuditEntrySchema, AuditQuerySchema
 from common.auth import check_business, current_principal, login_required
 from common.cache import TTL
-from common.http import cached_pollable
+from common.http import cached_pollable, encode, pollable
 
 from . import services
 from .schemas import (
@@ -22,6 +22,8 @@ from .schemas import (
     PriceHistoryListSchema,
     PriceHistorySchema,
     PriceSchema,
+    ProductCostListSchema,
+    ProductCostSchema,
     ProductCreateSchema,
     ProductListSchema,
     ProductSchema,
@@ -125,6 +127,24 @@ def list_prices(product_id: int):
 def change_cost(body: dict, product_id: int):
     """Set what one unit costs (owner); answers the cost history, newest first."""
     return {"items": services.change_cost(product_id, body["cost"], current_principal())}
+
+
+@bp.get("/businesses/<business>/costs")
+@login_required("owner")
+@bp.doc(
+    responses={
+        200: {
+            "description": "Products with price and cost",
+            "content": {"application/json": {"schema": ProductCostListSchema}},
+        }
+    }
+)
+def list_product_costs(business: str):
+    """Products of a business with their price and current cost, for the owner (pollable, never shared)."""
+    principal = current_principal()
+    check_business(principal, business)
+    items = ProductCostSchema().dump(services.list_product_costs(business, principal), many=True)
+    return pollable(*encode({"items": items}), audience="user")
 
 
 @bp.get("/products/<id:product_id>/costs")

@@ -93,6 +93,20 @@ class CostSchema(Schema):
     cost = Money(required=True, validate=validate.Range(min=0, max=MAX_PRICE))
 
 
+class ProductCostSchema(Schema):
+    id = fields.Integer()
+    sku = fields.String()
+    name = fields.String()
+    unit = fields.String()
+    price = fields.Decimal(as_string=True, places=2)
+    cost = fields.Decimal(as_string=True, places=2, allow_none=True)
+    active = fields.Boolean()
+
+
+class ProductCostListSchema(Schema):
+    items = fields.List(fields.Nested(ProductCostSchema))
+
+
 class CostHistorySchema(Schema):
     cost = fields.Decimal(as_string=True, places=2)
     valid_from = fields.DateTime()

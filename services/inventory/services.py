@@ -201,6 +201,12 @@ def change_cost(product_id: int, cost: Decimal, actor: Principal) -> list[CostHi
     return cost_history(product_id, actor)
 
 
+def list_product_costs(business: str, actor: Principal) -> list[Product]:
+    """Every product of a business with its cost (owner only: staff do not see margins)."""
+    _require_owner(actor)
+    return list_products(business)
+
+
 def cost_history(product_id: int, actor: Principal) -> list[CostHistory]:
     """Every cost price the product has had, newest first (owner only: staff do not see margins)."""
     _require_owner(actor)

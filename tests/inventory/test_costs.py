@@ -31,3 +31,15 @@ def test_bad_costs_and_staff_are_refused(client, auth, make_product):
     assert_problem(client.put(url, headers=auth("staff"), json={"cost": "1"}), 403)
     assert_problem(client.get(f"{BASE}/products/{sugar.id}/costs", headers=auth("staff")), 403)
     assert client.get(f"{BASE}/products/{sugar.id}/costs", headers=auth()).get_json()["items"] == []
+
+
+def test_the_owner_lists_prices_with_costs_and_staff_may_not(client, auth, make_product):
+    sugar = make_product()
+    make_product(sku="SALT", price="40.00")
+    client.put(f"{BASE}/products/{sugar.id}/cost", headers=auth(), json={"cost": "150.00"})
+    items = client.get(f"{BASE}/businesses/retail/costs", headers=auth()).get_json()["items"]
+    assert [(i["name"], i["price"], i["cost"]) for i in items] == [
+        ("Salt", "40.00", None),
+        ("Sugar", "180.00", "150.00"),
+    ]
+    assert_problem(client.get(f"{BASE}/businesses/retail/costs", headers=auth("staff")), 403)

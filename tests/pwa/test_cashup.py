@@ -20,10 +20,19 @@ def go(page: Page, route: str, ready: str) -> None:
 @pytest.mark.parametrize("language", ["sw", "en"])
 def test_money_out_a_short_close_and_the_profit_report(stack, shop, logins, page, language):
     owner, staff = logins["owner"]["token"], logins["staff"]["token"]
-    api(stack, "PUT", f"/inventory/products/{shop['REFILL-20L']}/cost", owner, json={"cost": "20.00"})
     transport = api(stack, "POST", "/payments/expense-categories", owner, json={"name": "Boda"})
     page.set_viewport_size({"width": 360, "height": 780})
-    page.add_init_script(f"localStorage.setItem('tomtin.business.{logins['staff']['user']['id']}', 'water')")
+    for who in ("owner", "staff"):
+        page.add_init_script(f"localStorage.setItem('tomtin.business.{logins[who]['user']['id']}', 'water')")
+
+    # The owner sets what a refill costs.
+    use_language(page, stack, logins["owner"], language)
+    go(page, "/costs", f"#cost-{shop['REFILL-20L']}")
+    page.locator(f"#cost-{shop['REFILL-20L']}").fill("20")
+    page.locator(".cost-row").filter(has=page.locator(f"#cost-{shop['REFILL-20L']}")).locator(
+        "button"
+    ).click()
+    expect(page.locator(".cost-row .banner.good")).to_be_visible()
     use_language(page, stack, logins["staff"], language)
 
     # Open the shift with 500 in the drawer; one cash sale of 50 lands in it.

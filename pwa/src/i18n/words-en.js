@@ -262,6 +262,14 @@ export default {
     archive: 'Hide',
     restore: 'Show again',
   },
+  costs: {
+    title: 'Cost prices',
+    lead: 'What you pay for one of each. Profit is the price less this. Old sales keep the cost they had.',
+    price: 'Sold at {{price}}',
+    cost: 'Cost of one',
+    wrong: 'Write the money like 150 or 150.50.',
+    saved: 'Saved.',
+  },
   closes: {
     title: 'Shift ends',
     days: 'Days',
@@ -283,8 +291,8 @@ export default {
     download: 'Download for Excel',
     download_failed: 'The report could not be downloaded (error {{status}}).',
     uncosted: {
-      one: '{{count}} sale line had no cost price, so the profit shown is too high.',
-      other: '{{count}} sale lines had no cost price, so the profit shown is too high.',
+      one: '{{count}} sale line had no cost price, so the profit shown is too high. Set them in:',
+      other: '{{count}} sale lines had no cost price, so the profit shown is too high. Set them in:',
     },
     money_by_product: 'Money by product',
     kinds: {

@@ -261,6 +261,14 @@ export default {
     archive: 'Ficha',
     restore: 'Onyesha tena',
   },
+  costs: {
+    title: 'Bei za kununua',
+    lead: 'Unacholipa kununua kimoja cha kila bidhaa. Faida ni bei ya kuuza toa hii. Mauzo ya zamani hubaki na bei yao.',
+    price: 'Inauzwa {{price}}',
+    cost: 'Bei ya kununua kimoja',
+    wrong: 'Andika pesa kama 150 au 150.50.',
+    saved: 'Imehifadhiwa.',
+  },
   closes: {
     title: 'Zamu zilizomalizika',
     days: 'Siku',
@@ -282,8 +290,9 @@ export default {
     download: 'Pakua kwa Excel',
     download_failed: 'Ripoti haikuweza kupakuliwa (hitilafu {{status}}).',
     uncosted: {
-      one: 'Mstari {{count}} wa mauzo haukuwa na bei ya kununua, kwa hiyo faida inaonekana kubwa kuliko ilivyo.',
-      other: 'Mistari {{count}} ya mauzo haikuwa na bei ya kununua, kwa hiyo faida inaonekana kubwa kuliko ilivyo.',
+      one: 'Mstari {{count}} wa mauzo haukuwa na bei ya kununua, kwa hiyo faida inaonekana kubwa kuliko ilivyo. Ziweke hapa:',
+      other:
+        'Mistari {{count}} ya mauzo haikuwa na bei ya kununua, kwa hiyo faida inaonekana kubwa kuliko ilivyo. Ziweke hapa:',
     },
     money_by_product: 'Pesa kwa bidhaa',
     kinds: {

@@ -125,7 +125,8 @@ export function Reports({ session, runtime }) {
       ${report.error?.kind === 'http' && html`<p class="problem">${t('reports.failed')}</p>`}
       ${
         report.data?.totals?.uncosted_lines > 0 &&
-        html`<p class="banner warn">${t('reports.uncosted', { count: report.data.totals.uncosted_lines })}</p>`
+        html`<p class="banner warn">${t('reports.uncosted', { count: report.data.totals.uncosted_lines })}
+          <a href="#/costs">${t('costs.title')}</a></p>`
       }
       ${chart(kind, rows)}
       ${

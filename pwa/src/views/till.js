@@ -117,7 +117,8 @@ export function Till({ session, runtime }) {
         <a class="button secondary link-button" href="#/money-out"><${Icon} name="receipt" /> ${t('moneyout.title')}</a>
         ${
           user.role === 'owner' &&
-          html`<a class="button secondary link-button" href="#/closes"><${Icon} name="clock" /> ${t('closes.title')}</a>`
+          html`<a class="button secondary link-button" href="#/closes"><${Icon} name="clock" /> ${t('closes.title')}</a>
+          <a class="button secondary link-button" href="#/costs"><${Icon} name="coins" /> ${t('costs.title')}</a>`
         }
       </div>
     </main>
