@@ -26,6 +26,7 @@ import { LogoutPanel } from './views/logout-panel.js'
 import { Businesses } from './views/businesses.js'
 import { Staff } from './views/staff.js'
 import { History } from './views/history.js'
+import { Sales } from './views/sales.js'
 import { TopBar } from './components/top-bar.js'
 import { Nav } from './components/nav.js'
 import { StatusBanners } from './components/status-banners.js'
@@ -47,6 +48,7 @@ const SCREENS = {
   '/closes': Closes,
   '/history': History,
   '/costs': Costs,
+  '/sales': Sales,
 }
 
 export function App({ registration, updateReady }) {

@@ -96,9 +96,10 @@ describe('catalogues', () => {
     for (const role of ['staff', 'owner']) named.add(`staff.roles.${role}`)
     for (const action of AUDIT_ACTIONS) named.add(`audit.actions.${action}`)
     for (const field of AUDIT_FIELDS) named.add(`audit.fields.${field}`)
-    for (const status of ['pending', 'paid', 'failed', 'cancelled', 'needs_review', 'unmatched'])
+    for (const status of ['pending', 'paid', 'failed', 'cancelled', 'voided', 'needs_review', 'unmatched'])
       named.add(`payment_status.${status}`)
     for (const method of ['cash', 'mpesa']) named.add(`reports.methods.${method}`)
+    for (const method of ['cash', 'mpesa']) named.add(`sales.method.${method}`)
     expect(named.size).toBeGreaterThan(100)
     for (const code of Object.keys(CATALOGUES)) {
       const missing = [...named].filter((key) => !(key in flat[code]))

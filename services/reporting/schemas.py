@@ -82,7 +82,7 @@ class RevenueRowSchema(Schema):
     mpesa = _money()
     refunds = _money()
     refunds_count = fields.Integer()
-    net = _money()
+    net_revenue = _money()
     voided = _money()
     voided_count = fields.Integer()
 

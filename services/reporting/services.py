@@ -289,7 +289,7 @@ def revenue_report(
 ) -> dict:
     """Paid revenue per Nairobi day with the cash / M-Pesa split; refunds (on the day paid back) and
     voided sales (on their own day, already out of revenue) apart, and revenue net of refunds."""
-    days = [{**d, "net": d["revenue"] - d["refunds"]} for d in _per_day(businesses, first, last, now)]
+    days = [{**d, "net_revenue": d["revenue"] - d["refunds"]} for d in _per_day(businesses, first, last, now)]
     fields = (
         "revenue",
         "sales_count",
@@ -297,7 +297,7 @@ def revenue_report(
         "mpesa",
         "refunds",
         "refunds_count",
-        "net",
+        "net_revenue",
         "voided",
         "voided_count",
     )

@@ -299,7 +299,7 @@ def test_report_totals_equal_the_raw_rows_after_a_void_and_a_refund_across_days(
         refunded = db.session.scalar(sa.select(sa.func.sum(Refund.amount)).where(Refund.status == "paid"))
     totals = report["totals"]
     assert (totals["revenue"], totals["voided"], totals["refunds"]) == (paid, void_total, refunded)
-    assert (totals["net"], totals["voided_count"], totals["refunds_count"]) == (paid - refunded, 1, 1)
+    assert (totals["net_revenue"], totals["voided_count"], totals["refunds_count"]) == (paid - refunded, 1, 1)
     assert [(row["day"], row["refunds"]) for row in report["rows"]] == [
         (yesterday, Decimal("0")),
         (business_day(), Decimal("450.00")),

@@ -102,7 +102,7 @@ def test_each_report_exports_csv_with_plain_decimal_money(client, auth, history)
         "mpesa",
         "refunds",
         "refunds_count",
-        "net",
+        "net_revenue",
         "voided",
         "voided_count",
     ]

@@ -72,7 +72,9 @@ export function Home({ session, runtime }) {
         title=${t('home.sales_today')}
         value=${data ? String(data.sales_count + unsent.count) : null}
         resource=${today}
-      />
+      >
+        <a class="button secondary link-button" href="#/sales">${t('sales.see_all')} <${Icon} name="next" /></a>
+      <//>
       ${
         data?.pending_mpesa != null &&
         html`<${FigureCard}

@@ -28,7 +28,7 @@ export const KINDS = [
  * title (day, method or product name) comes first; ids are left out.
  */
 export const COLUMNS = {
-  revenue: ['day', 'revenue', 'cash', 'mpesa', 'sales_count'],
+  revenue: ['day', 'revenue', 'cash', 'mpesa', 'sales_count', 'refunds', 'net_revenue', 'voided'],
   profit: ['day', 'gross_profit', 'revenue', 'refunds', 'cost', 'expenses', 'net_profit', 'voided', 'uncosted_lines'],
   'profit-businesses': [
     'business',
@@ -74,6 +74,7 @@ const MONEY = new Set([
   'receipts_amount',
   'difference',
   'unmatched_amount',
+  'net_revenue',
 ])
 const QUANTITY = new Set(['quantity', 'receive', 'sale', 'adjust', 'return', 'write_off', 'net'])
 

@@ -1,0 +1,83 @@
+"""Void a sale and refund one line of an M-Pesa sale on a 360 px phone, in both languages."""
+
+import time
+import uuid
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from .conftest import server_sales
+from .test_layout import use_language
+
+pytestmark = pytest.mark.e2e
+WORDS = {
+    "en": {"voided": "voided", "refunded": "Money given back: KES 50.00"},
+    "sw": {"voided": "imefutwa", "refunded": "Pesa iliyorudishwa: KES 50.00"},
+}
+
+
+def _post(stack, token: str, path: str, body: dict, key: bool = False) -> dict:
+    headers = {"Authorization": f"Bearer {token}"}
+    if key:
+        headers["Idempotency-Key"] = str(uuid.uuid4())
+    response = requests.post(f"{stack.url}/api{path}", json=body, headers=headers, timeout=10)
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+def _sale(stack, token: str, product: int, method: str) -> dict:
+    body = {"method": method, "lines": [{"product_id": product, "quantity": "2"}]}
+    return _post(stack, token, "/payments/businesses/water/sales", body, key=True)
+
+
+def _server_sale(stack, token: str, sale_id: int) -> dict:
+    return next(s for s in server_sales(stack, "water", token) if s["id"] == sale_id)
+
+
+def _act(page, language: str, button: str, expected: tuple[str, str]) -> None:
+    """Tap the button on a phone that fits, then see the answer and still fit."""
+    _fits(page)
+    page.locator(button).click()
+    expect(page.get_by_test_id(expected[0])).to_have_text(WORDS[language][expected[1]])
+    _fits(page)
+
+
+def _fits(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("language", ["en", "sw"])
+def test_void_a_sale_from_the_recent_sales(stack, shop, logins, owner_token, page, language):
+    page.set_viewport_size({"width": 360, "height": 780})
+    sale = _sale(stack, owner_token, shop["REFILL-20L"], "cash")
+    use_language(page, stack, logins["owner"], language)
+    page.locator('a[href="#/sales"]').click()
+    page.locator(f'[data-sale="{sale["id"]}"]').click()
+    page.locator("#undo-reason").fill("rang up twice")
+    _act(page, language, "button.danger", ("sale-status", "voided"))
+    listed = _server_sale(stack, owner_token, sale["id"])
+    assert (listed["status"], listed["void_reason"]) == ("voided", "rang up twice")
+
+
+@pytest.mark.parametrize("language", ["en", "sw"])
+def test_refund_one_line_of_an_m_pesa_sale_in_cash(stack, shop, logins, owner_token, page, language):
+    page.set_viewport_size({"width": 360, "height": 780})
+    sale = _sale(stack, owner_token, shop["REFILL-20L"], "mpesa")
+    _post(stack, owner_token, f"/payments/sales/{sale['id']}/stk-push", {"phone": "0712345678"})
+    deadline = time.monotonic() + 20
+    while _server_sale(stack, owner_token, sale["id"])["status"] != "paid":
+        assert time.monotonic() < deadline, "the simulator's payment never arrived"
+        time.sleep(0.3)
+    use_language(page, stack, logins["owner"], language)
+    page.goto(f"/#/sales/{sale['id']}")
+    expect(page.locator("button.danger")).to_have_count(0)  # a paid M-Pesa sale is refunded, not voided
+    page.locator("#undo-reason").fill("one bottle leaked")
+    page.locator("[data-line] input[inputmode=decimal]").fill("1")
+    _act(page, language, "[data-line] button", ("refunded", "refunded"))
+    listed = _server_sale(stack, owner_token, sale["id"])
+    assert (listed["status"], listed["refunded"], listed["lines"][0]["refunded_quantity"]) == (
+        "paid",
+        "50.00",
+        "1.000",
+    )
