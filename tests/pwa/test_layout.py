@@ -39,6 +39,10 @@ SCREENS = {
     "/businesses": "main.businesses section.card",
     "/staff": "main.staff section.person",
     "/history": "main.history .audit-entry",
+    "/till": "main.till section.card",
+    "/money-out": "main.money-out .categories",
+    "/costs": ".cost-row",
+    "/closes": ".close-row",
 }
 # Money and navigation: text here must be whole, never clipped by its box.
 WHOLE_TEXT = ".figure, .figure-detail, .not-sent, .bar-text, .report-cell dd, .total, .cart-bar, .nav-label, .switch span, .status-word"
@@ -171,7 +175,22 @@ def test_every_screen_fits_the_phone_in_both_languages(stack, big_shop, logins, 
     page.evaluate(
         "(id) => localStorage.setItem('tomtin.business.' + id, 'retail')", logins["owner"]["user"]["id"]
     )
-    screens = {**SCREENS, f"/mpesa/{big_shop['payment']}": "main.mpesa:not([data-state='loading'])"}
+    # A closed shift with the biggest figures, for the shift report and the owner's list of closes.
+    token = logins["owner"]["token"]
+    api(stack, "POST", "/payments/expense-categories", token, json={"name": LONG_NAMES["water"][:60]})
+    shift = api(stack, "POST", "/payments/businesses/retail/shifts", token, json={"float": BIG_PRICE})
+    api(
+        stack,
+        "POST",
+        f"/payments/shifts/{shift['id']}/close",
+        token,
+        json={"counted": "0", "pending_sales": 3},
+    )
+    screens = {
+        **SCREENS,
+        f"/mpesa/{big_shop['payment']}": "main.mpesa:not([data-state='loading'])",
+        f"/zreport/{shift['id']}": "main.zreport .zreport-paper",
+    }
     problems: list[str] = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 780})
