@@ -27,6 +27,7 @@ import { Businesses } from './views/businesses.js'
 import { Staff } from './views/staff.js'
 import { History } from './views/history.js'
 import { Sales } from './views/sales.js'
+import { ToCheck } from './views/to-check.js'
 import { TopBar } from './components/top-bar.js'
 import { Nav } from './components/nav.js'
 import { StatusBanners } from './components/status-banners.js'
@@ -49,6 +50,7 @@ const SCREENS = {
   '/history': History,
   '/costs': Costs,
   '/sales': Sales,
+  '/to-check': ToCheck,
 }
 
 export function App({ registration, updateReady }) {

@@ -27,10 +27,11 @@ from .schemas import (
     SaleListSchema,
     SaleSchema,
     StkPushSchema,
+    ToCheckSchema,
     VoidSchema,
     VoidWindowSchema,
 )
-from .services import c2b, refunds, review, sales, stk, voids
+from .services import c2b, refunds, review, sales, stk, to_check, voids
 
 bp = Blueprint("payments", __name__, url_prefix="/api/payments", description="Sales and payments")
 # How often the PWA should poll a payment: fast while the customer is typing the PIN.
@@ -205,6 +206,14 @@ def review_list(business: str):
     """Payments the owner must decide on (NEEDS_REVIEW or flagged)."""
     businesses = check_business(current_principal(), business, allow_all=True)
     return jsonify(PaymentListSchema().dump({"items": review.review_list(businesses)}))
+
+
+@bp.get("/businesses/<business>/to-check")
+@login_required("owner")
+@bp.response(200, ToCheckSchema)
+def to_check_list(business: str):
+    """What needs the owner: payments under review, unmatched till/paybill payments, pushes waiting too long."""
+    return to_check.to_check(check_business(current_principal(), business, allow_all=True))
 
 
 @bp.post("/mpesa/<id:payment_id>/resolve")

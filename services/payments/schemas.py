@@ -94,6 +94,22 @@ class PaymentListSchema(Schema):
     items = fields.List(fields.Nested(PaymentSchema))
 
 
+class ToCheckItemSchema(Schema):
+    kind = fields.String(
+        metadata={
+            "enum": ["review", "unmatched", "waiting"],
+            "description": "review: M-Pesa needs the owner's decision; unmatched: a till/paybill payment "
+            "no sale claimed; waiting: a push with no answer past 'check later'.",
+        }
+    )
+    payment = fields.Nested(PaymentSchema)
+
+
+class ToCheckSchema(Schema):
+    items = fields.List(fields.Nested(ToCheckItemSchema))
+    count = fields.Integer()
+
+
 class SaleAnswerSchema(SaleSchema):
     """One sale, as its pollable GET answers it."""
 

@@ -43,6 +43,7 @@ SCREENS = {
     "/money-out": "main.money-out .categories",
     "/costs": ".cost-row",
     "/closes": ".close-row",
+    "/to-check": "main.to-check .banner.good, main.to-check .check-item",
 }
 # Money and navigation: text here must be whole, never clipped by its box.
 WHOLE_TEXT = ".figure, .figure-detail, .not-sent, .bar-text, .report-cell dd, .total, .cart-bar, .nav-label, .switch span, .status-word"

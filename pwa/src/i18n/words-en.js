@@ -463,6 +463,38 @@ export default {
       reason: 'Why',
     },
   },
+  tocheck: {
+    title: 'To check',
+    open: 'To check',
+    none: 'Nothing to check. Every payment is settled.',
+    refused: {
+      one: '{{count}} sale from this phone was not recorded',
+      other: '{{count}} sales from this phone were not recorded',
+    },
+    refused_todo: 'Read why, then send it again or delete it.',
+    see_refused: 'See these sales',
+    review: {
+      title: 'M-Pesa {{amount}}: not clear',
+      what: 'M-Pesa did not give a clear answer for {{amount}} from {{phone}} ({{when}}).',
+      todo: 'Look at your M-Pesa messages. If the money came, write its M-Pesa code and tap Paid; if not, tap Not paid.',
+    },
+    unmatched: {
+      title: 'Till payment {{amount}}',
+      what: '{{amount}} came in by till or paybill (M-Pesa code {{receipt}}, {{when}}), and no sale is linked to it.',
+      todo: 'Find the sale it paid for and write its sale number here.',
+    },
+    waiting: {
+      title: 'Still waiting: {{amount}}',
+      what: 'The customer on {{phone}} was asked to pay {{amount}} ({{when}}) and M-Pesa has not answered yet.',
+      todo: 'Ask the customer to check their phone. The system keeps asking M-Pesa by itself.',
+    },
+    note: 'Note (what you checked)',
+    receipt: 'M-Pesa code (if paid)',
+    paid: 'Paid',
+    not_paid: 'Not paid',
+    sale_number: 'Sale number',
+    attach: 'Link to this sale',
+  },
   errors: {
     network: 'No internet connection. Check your data or Wi-Fi and try again.',
     timeout: 'The connection is too slow. Try again.',

@@ -463,6 +463,38 @@ export default {
       reason: 'Kwa nini',
     },
   },
+  tocheck: {
+    title: 'Ya kuangalia',
+    open: 'Ya kuangalia',
+    none: 'Hakuna cha kuangalia. Kila malipo yamekamilika.',
+    refused: {
+      one: 'Mauzo {{count}} kutoka simu hii hayakurekodiwa',
+      other: 'Mauzo {{count}} kutoka simu hii hayakurekodiwa',
+    },
+    refused_todo: 'Soma sababu, kisha tuma tena au futa.',
+    see_refused: 'Tazama mauzo haya',
+    review: {
+      title: 'M-Pesa {{amount}}: haijulikani',
+      what: 'M-Pesa haikutoa jibu wazi kwa {{amount}} kutoka {{phone}} ({{when}}).',
+      todo: 'Angalia ujumbe wako wa M-Pesa. Kama pesa imeingia, andika namba yake ya M-Pesa na ubonyeze Imelipwa; kama sivyo, bonyeza Haijalipwa.',
+    },
+    unmatched: {
+      title: 'Malipo ya till {{amount}}',
+      what: '{{amount}} imeingia kwa till au paybill (namba ya M-Pesa {{receipt}}, {{when}}), na haijaunganishwa na mauzo yoyote.',
+      todo: 'Tafuta mauzo yaliyolipiwa na uandike namba ya mauzo hapa.',
+    },
+    waiting: {
+      title: 'Bado inasubiri: {{amount}}',
+      what: 'Mteja wa {{phone}} aliombwa kulipa {{amount}} ({{when}}) na M-Pesa bado haijajibu.',
+      todo: 'Mwambie mteja aangalie simu yake. Mfumo unaendelea kuuliza M-Pesa wenyewe.',
+    },
+    note: 'Maelezo (ulichoangalia)',
+    receipt: 'Namba ya M-Pesa (kama imelipwa)',
+    paid: 'Imelipwa',
+    not_paid: 'Haijalipwa',
+    sale_number: 'Namba ya mauzo',
+    attach: 'Unganisha na mauzo haya',
+  },
   errors: {
     network: 'Hakuna mtandao. Angalia data au Wi-Fi kisha ujaribu tena.',
     timeout: 'Mtandao ni wa polepole mno. Jaribu tena.',

@@ -86,6 +86,10 @@ export function Home({ session, runtime }) {
       />`
       }
       ${
+        user.role === 'owner' &&
+        html`<a class="button secondary link-button" href="#/to-check"><${Icon} name="alert" /> ${t('tocheck.open')}</a>`
+      }
+      ${
         data?.low_stock_count != null &&
         html`<${FigureCard} icon="box" title=${t('home.low_stock')} value=${data.low_stock_count} resource=${today}
         detail=${data.low_stock_count ? null : t('home.all_stocked')}>
