@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, request
 
-from simulators.daraja import services
+from simulators.daraja import money_back, services
 from simulators.daraja.state import STORE_KEY, Store
 
 bp = Blueprint("daraja", __name__)
@@ -54,3 +54,21 @@ def register_urls() -> dict[str, str]:
 def simulate_c2b() -> dict[str, str]:
     """Simulate a customer paying the till or paybill directly."""
     return services.simulate_c2b(_authorized_store(), _body())
+
+
+@bp.post("/mpesa/b2c/<any(v1, v3):version>/paymentrequest")
+def b2c_payment(version: str) -> dict[str, str]:
+    """Pay a customer from the shortcode (B2C); the result comes to ResultURL."""
+    return money_back.b2c(_authorized_store(), _body(), version)
+
+
+@bp.post("/mpesa/reversal/v1/request")
+def reverse() -> dict[str, str]:
+    """Reverse a customer's payment; the result comes to ResultURL."""
+    return money_back.reversal(_authorized_store(), _body())
+
+
+@bp.post("/mpesa/transactionstatus/v1/query")
+def transaction_status() -> dict[str, str]:
+    """What happened to a B2C payment or reversal; the answer comes to ResultURL."""
+    return money_back.transaction_status(_authorized_store(), _body())

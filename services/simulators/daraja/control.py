@@ -2,6 +2,7 @@
 
 from flask import Blueprint, request
 
+from simulators.daraja import money_back
 from simulators.daraja.api import current_store
 from simulators.daraja.errors import DarajaError
 from simulators.daraja.validation import digits
@@ -13,6 +14,12 @@ bp = Blueprint("simulator", __name__)
 def pushes() -> dict[str, object]:
     """All pushes with their state and the callbacks delivered so far."""
     return {"pushes": current_store().push_views()}
+
+
+@bp.get("/simulator/transfers")
+def transfers() -> dict[str, object]:
+    """B2C payments and reversals with their planned outcome and deliveries."""
+    return {"transfers": money_back.views(current_store())}
 
 
 @bp.get("/simulator/c2b")

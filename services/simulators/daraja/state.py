@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from simulators.daraja.config import Settings
 from simulators.daraja.outcomes import Outcome
@@ -106,6 +107,8 @@ class Store:
         self.validating: set[str] = set()
         self.payments: list[Payment] = []
         self.balances: dict[str, int] = {}
+        # B2C payments and reversals (money_back.Transfer) by OriginatorConversationID.
+        self.transfers: dict[str, Any] = {}
         self.taken_ids: set[str] = set()
         self.timers: list[threading.Timer] = []
 
@@ -172,6 +175,21 @@ class Store:
         with self.lock:
             return shortcode in self.validating
 
+    def add_transfer(self, transfer: Any) -> bool:
+        """Remember a B2C payment or reversal; False if its OriginatorConversationID was used."""
+        with self.lock:
+            if transfer.originator_conversation_id in self.transfers:
+                return False
+            self.transfers[transfer.originator_conversation_id] = transfer
+            return True
+
+    def find_transfer(self, receipt: str, originator: str) -> Any:
+        """The transfer with this receipt or OriginatorConversationID, if any."""
+        with self.lock:
+            if originator in self.transfers:
+                return self.transfers[originator]
+            return next((t for t in self.transfers.values() if receipt and t.receipt == receipt), None)
+
     def add_payment(self, payment: Payment) -> None:
         """Remember a simulated C2B payment."""
         with self.lock:
@@ -199,7 +217,7 @@ class Store:
                 "payments": [asdict(payment) for payment in self.payments],
             }
 
-    def record(self, target: Push | Payment, delivery: Delivery) -> None:
+    def record(self, target: Any, delivery: Delivery) -> None:
         """Note a callback attempt on the push or payment it belongs to."""
         with self.lock:
             target.deliveries.append(delivery)
@@ -233,3 +251,4 @@ class Store:
             self.validating.clear()
             self.payments.clear()
             self.balances.clear()
+            self.transfers.clear()

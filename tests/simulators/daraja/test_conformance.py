@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 from mpesakit import MpesaClient
+from mpesakit.b2c import B2CCommandIDType
 
 from support.stack import Stack
 
@@ -91,3 +92,39 @@ def test_an_idle_connection_outlives_node_socket_reuse(sim: str) -> None:
     assert conn.getresponse().status == 200
     assert conn.sock is sock
     conn.close()
+
+
+def test_money_back_requests_from_mpesakit_are_acknowledged(mpesa: MpesaClient, receiver) -> None:
+    urls = {"result_url": receiver.url("/result"), "queue_timeout_url": receiver.url("/timeout")}
+    paid = mpesa.b2c.send_payment(
+        originator_conversation_id=f"conformance-{time.monotonic_ns()}",
+        initiator_name="api-op",
+        security_credential="c2VjcmV0",
+        command_id=B2CCommandIDType.BusinessPayment,
+        amount=50,
+        party_a="600000",
+        party_b=PHONE,
+        remarks="refund",
+        **urls,
+    )
+    reversed_ = mpesa.reversal.reverse(
+        initiator="api-op",
+        security_credential="c2VjcmV0",
+        transaction_id="NLJ7RT61SV",
+        amount=450,
+        receiver_party=600000,
+        remarks="refund",
+        **urls,
+    )
+    assert str(paid.ResponseCode) == str(reversed_.ResponseCode) == "0"
+    receipt = receiver.wait_for("/result", count=2)[0]["Result"]["TransactionID"]
+    answer = mpesa.transactions.query_status(
+        initiator="api-op",
+        security_credential="c2VjcmV0",
+        transaction_id=receipt,
+        party_a=600000,
+        identifier_type=4,
+        remarks="status",
+        **urls,
+    )
+    assert str(answer.ResponseCode) == "0"
