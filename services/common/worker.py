@@ -93,7 +93,9 @@ def run(connection: Redis, names: list[str]) -> None:
                 worker_ttl=WORKER_TTL,
             )
             worked = worker.work(
-                with_scheduler=False,
+                # RQ's scheduler (one per Redis, by lock) enqueues retries that wait an interval
+                # (the dispatcher retries after 1, 5 and 30 s); without it they stay "scheduled".
+                with_scheduler=True,
                 logging_level=os.environ.get("LOG_LEVEL", "INFO"),
                 dequeue_strategy=DequeueStrategy.ROUND_ROBIN,
             )

@@ -37,7 +37,7 @@ class Size:
 
 
 SHORT = Size(seconds=6, clients=2, callbacks=300, devices_sales=40, settle_seconds=100)
-FULL = Size(seconds=40, clients=4, callbacks=10_000, devices_sales=500)
+FULL = Size(seconds=40, clients=2, callbacks=10_000, devices_sales=500, settle_seconds=300)
 
 
 @dataclass
