@@ -63,6 +63,8 @@ def test_money_out_a_short_close_and_the_profit_report(stack, shop, logins, page
     sign_in(page, {**logins["owner"], "user": {**logins["owner"]["user"], "language": language}})
     go(page, "/closes", "main.closes .close-row")
     expect(page.locator("main.closes .close-row .report-cell.short")).to_contain_text("9.50")
+    page.locator("main.closes select").nth(2).select_option(str(logins["staff"]["user"]["id"]))  # per person
+    expect(page.locator("main.closes .closes-total")).to_contain_text("9.50")
     go(page, "/reports", "main.reports select")
     page.locator("main.reports select").nth(1).select_option("profit")
     row = page.locator("main.reports .report-row").last

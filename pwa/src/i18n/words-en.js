@@ -289,6 +289,9 @@ export default {
     saved: 'Saved.',
   },
   closes: {
+    person: 'Person',
+    everyone: 'Everyone',
+    total: { one: 'Missing (−) or extra in {{count}} shift:', other: 'Missing (−) or extra in {{count}} shifts:' },
     title: 'Shift ends',
     days: 'Days',
     last_days: { one: 'Today', other: 'Last {{count}} days' },

@@ -288,6 +288,12 @@ export default {
     saved: 'Imehifadhiwa.',
   },
   closes: {
+    person: 'Mtu',
+    everyone: 'Wote',
+    total: {
+      one: 'Iliyopungua (−) au ziada katika zamu {{count}}:',
+      other: 'Iliyopungua (−) au ziada katika zamu {{count}}:',
+    },
     title: 'Zamu zilizomalizika',
     days: 'Siku',
     last_days: { one: 'Leo', other: 'Siku {{count}} zilizopita' },

@@ -13,10 +13,14 @@ export function Closes({ session, runtime }) {
   const today = businessDay(new Date().toISOString())
   const [business, setBusiness] = useState('all')
   const [days, setDays] = useState(7)
+  const [person, setPerson] = useState('')
   const from = daysBefore(today, days - 1)
   const path = `/payments/businesses/${business}/shifts?from=${from}&to=${today}`
   const shifts = useResource(runtime.poller, 'payments', user.role === 'owner' ? path : null)
-  const items = shifts.data?.items ?? []
+  const all = shifts.data?.items ?? []
+  const people = [...new Map(all.map((s) => [String(s.opened_by), s.opened_by_name])).entries()]
+  const items = person ? all.filter((s) => String(s.opened_by) === person) : all
+  const differences = items.filter((s) => s.difference != null).map((s) => s.difference)
   if (user.role !== 'owner') return html`<main class="screen"><p>${t('reports.owner_only')}</p></main>`
   return html`
     <main class="screen closes">
@@ -28,7 +32,18 @@ export function Closes({ session, runtime }) {
             ${[1, 7, 30].map((n) => html`<option value=${n}>${t('closes.last_days', { count: n })}</option>`)}
           </select>
         </label>
+        <label>${t('closes.person')}
+          <select value=${person} onChange=${(e) => setPerson(e.currentTarget.value)}>
+            <option value="">${t('closes.everyone')}</option>
+            ${people.map(([id, name]) => html`<option value=${id}>${name}</option>`)}
+          </select>
+        </label>
       </div>
+      ${
+        differences.length > 0 &&
+        html`<p class="figure-detail closes-total">${t('closes.total', { count: differences.length })}
+          <strong>${formatMoney(sumSigned(differences))}</strong></p>`
+      }
       <${DataFoot} resources=${[shifts]} />
       ${shifts.data && items.length === 0 && html`<p>${t('closes.none')}</p>`}
       <div class="report-rows">
@@ -56,4 +71,16 @@ export function Closes({ session, runtime }) {
       </div>
     </main>
   `
+}
+
+/** The sum of signed money strings ("-9.50", "20.00") in whole cents (BigInt, never a float). */
+function sumSigned(amounts) {
+  let total = 0n
+  for (const amount of amounts) {
+    const [whole, fraction = ''] = amount.replace('-', '').split('.')
+    const cents = BigInt(whole) * 100n + BigInt(`${fraction}00`.slice(0, 2))
+    total += amount.startsWith('-') ? -cents : cents
+  }
+  const abs = total < 0n ? -total : total
+  return `${total < 0n ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`
 }
