@@ -28,6 +28,7 @@ import { Staff } from './views/staff.js'
 import { History } from './views/history.js'
 import { Sales } from './views/sales.js'
 import { ToCheck } from './views/to-check.js'
+import { Products } from './views/products.js'
 import { TopBar } from './components/top-bar.js'
 import { Nav } from './components/nav.js'
 import { StatusBanners } from './components/status-banners.js'
@@ -51,6 +52,7 @@ const SCREENS = {
   '/costs': Costs,
   '/sales': Sales,
   '/to-check': ToCheck,
+  '/products': Products,
 }
 
 export function App({ registration, updateReady }) {

@@ -18,6 +18,7 @@ import { navItems } from '../src/components/nav.js'
 import { BUSINESS_KINDS } from '../src/views/businesses.js'
 import { AUDIT_ACTIONS, AUDIT_FIELDS } from '../src/views/history.js'
 import { CHECK_KINDS } from '../src/views/to-check.js'
+import { PRODUCT_UNITS } from '../src/views/products.js'
 
 const CATALOGUES = { en, sw }
 const SRC = fileURLToPath(new URL('../src/', import.meta.url))
@@ -97,6 +98,7 @@ describe('catalogues', () => {
     for (const role of ['staff', 'owner']) named.add(`staff.roles.${role}`)
     for (const action of AUDIT_ACTIONS) named.add(`audit.actions.${action}`)
     for (const field of AUDIT_FIELDS) named.add(`audit.fields.${field}`)
+    for (const unit of PRODUCT_UNITS) named.add(`products.units.${unit}`)
     for (const kind of CHECK_KINDS) for (const part of ['title', 'what', 'todo']) named.add(`tocheck.${kind}.${part}`)
     for (const status of ['pending', 'paid', 'failed', 'cancelled', 'voided', 'needs_review', 'unmatched'])
       named.add(`payment_status.${status}`)

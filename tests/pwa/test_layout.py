@@ -39,6 +39,7 @@ SCREENS = {
     "/businesses": "main.businesses section.card",
     "/staff": "main.staff section.person",
     "/history": "main.history .audit-entry",
+    "/products": "main.products .product-item",
     "/till": "main.till section.card",
     "/money-out": "main.money-out .categories",
     "/costs": ".cost-row",

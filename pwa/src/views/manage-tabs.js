@@ -7,6 +7,7 @@ export function ManageTabs({ on }) {
   const tabs = [
     ['/businesses', 'setup.businesses_link'],
     ['/staff', 'setup.staff_link'],
+    ['/products', 'products.tab'],
     ['/history', 'audit.title'],
   ]
   return html`
