@@ -29,6 +29,7 @@ import { History } from './views/history.js'
 import { Sales } from './views/sales.js'
 import { ToCheck } from './views/to-check.js'
 import { Products } from './views/products.js'
+import { SwitchUser } from './views/switch-user.js'
 import { TopBar } from './components/top-bar.js'
 import { Nav } from './components/nav.js'
 import { StatusBanners } from './components/status-banners.js'
@@ -53,6 +54,7 @@ const SCREENS = {
   '/sales': Sales,
   '/to-check': ToCheck,
   '/products': Products,
+  '/switch': SwitchUser,
 }
 
 export function App({ registration, updateReady }) {

@@ -40,6 +40,7 @@ SCREENS = {
     "/staff": "main.staff section.person",
     "/history": "main.history .audit-entry",
     "/products": "main.products .product-item",
+    "/switch": "main.switch-user form",
     "/till": "main.till section.card",
     "/money-out": "main.money-out .categories",
     "/costs": ".cost-row",

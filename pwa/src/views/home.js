@@ -50,6 +50,7 @@ export function Home({ session, runtime }) {
       <div class="row till-links">
         <a class="button secondary link-button" href="#/till"><${Icon} name="coins" /> ${t('till.title')}</a>
         <a class="button secondary link-button" href="#/money-out"><${Icon} name="receipt" /> ${t('moneyout.title')}</a>
+        <a class="button secondary link-button" href="#/switch"><${Icon} name="people" /> ${t('switch.open')}</a>
       </div>
       <${DataFoot} resources=${[today]} />
       <${FigureCard} icon="coins" title=${t('home.money_today')} value=${revenue && formatMoney(revenue)} resource=${today}>
