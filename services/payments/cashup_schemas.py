@@ -1,5 +1,7 @@
 """Request and response schemas of money out and shifts (payments' cash-up API)."""
 
+import datetime as dt
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from common.fields import Money, PlainText
@@ -77,9 +79,13 @@ class ExpenseListSchema(Schema):
     count = fields.Integer()
 
 
+# Older or later dates are typos; the bounds also keep day arithmetic inside datetime's range.
+_DAYS = validate.Range(min=dt.date(2000, 1, 1), max=dt.date(2999, 12, 31))
+
+
 class PeriodArgsSchema(Schema):
-    from_ = fields.Date(data_key="from", load_default=_today)
-    to = fields.Date(load_default=_today)
+    from_ = fields.Date(data_key="from", load_default=_today, validate=_DAYS)
+    to = fields.Date(load_default=_today, validate=_DAYS)
 
 
 _QUERY_ID = validate.Range(min=1, max=MAX_ID)

@@ -124,6 +124,8 @@ def test_bad_money_out_is_refused_and_changes_nothing(app, client, auth):
         client.post("/api/payments/expense-categories", json={"name": "TRANSPORT"}, headers=auth()), 409
     )
     assert_problem(client.get("/api/payments/businesses/water/expenses", headers=staff), 403)
+    for query in ("from=0001-01-01", "to=9999-12-31", "from=2026-02-01&to=2026-01-01"):
+        assert_problem(client.get(f"/api/payments/businesses/all/shifts?{query}", headers=auth()), 422)
     bad_float = client.post("/api/payments/businesses/water/shifts", json={"float": "-1"}, headers=staff)
     assert_problem(bad_float, 422, "float")
     assert _count(app, Expense) == 0 and _count(app, Shift) == 0 and _count(app, ExpenseCategory) == 1
