@@ -1,5 +1,5 @@
 """The owner adds a product and changes its price from the phone; the next sale uses the new
-price, and the old one stays in the price history. A 360 px phone, English then Swahili."""
+price, and the old one stays in the price history; a product's stock history is one tap away. A 360 px phone, English then Swahili."""
 
 import pytest
 from playwright.sync_api import expect
@@ -34,6 +34,9 @@ def test_the_owner_adds_a_product_changes_its_price_and_the_next_sale_uses_it(
     expect(chapati.locator(".figure")).to_have_text("KES 35.00")
     chapati.get_by_role("button", name="Earlier prices").click()
     expect(chapati.locator(".price-history li")).to_have_count(2)
+    sugar = page.locator(".product-item").filter(has=page.get_by_role("heading", name="Sugar 1 kg"))
+    sugar.get_by_role("button", name="Stock history").click()  # the product's ledger: when, what, who, why
+    expect(sugar.locator(".ledger li")).to_contain_text(["Came in 40"])
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
 
     page.get_by_role("button", name="Kiswahili").click()

@@ -508,6 +508,8 @@ export default {
     price_shape: 'Write the price like 150 or 150.50 (at most two numbers after the point).',
     change_price: 'Change price',
     history: 'Earlier prices',
+    ledger: 'Stock history',
+    ledger_empty: 'No stock has moved yet.',
     since: 'from {{when}}',
     stop: 'Stop selling',
     restart: 'Sell again',

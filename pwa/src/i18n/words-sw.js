@@ -511,6 +511,8 @@ export default {
     price_shape: 'Andika bei kama 150 au 150.50 (tarakimu mbili tu baada ya nukta).',
     change_price: 'Badilisha bei',
     history: 'Bei za awali',
+    ledger: 'Historia ya stoo',
+    ledger_empty: 'Hakuna stoo iliyosogea bado.',
     since: 'tangu {{when}}',
     stop: 'Acha kuuza',
     restart: 'Uza tena',

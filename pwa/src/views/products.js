@@ -3,7 +3,7 @@ import { html } from '../html.js'
 import { api } from '../api.js'
 import { useResource } from '../hooks.js'
 import { chooseBusiness, chosenBusiness } from '../session.js'
-import { formatMoment, formatMoney } from '../format.js'
+import { formatMoment, formatMoney, formatQuantity } from '../format.js'
 import { errorText } from '../error-words.js'
 import { t } from '../i18n/index.js'
 import { BusinessSwitcher } from '../components/business-switcher.js'
@@ -44,6 +44,7 @@ export function Products({ session, runtime }) {
 function ProductCard({ product, onSaved }) {
   const [price, setPrice] = useState('')
   const [history, setHistory] = useState(null)
+  const [ledger, setLedger] = useState(null)
   const [error, setError] = useState(null)
 
   async function send(path, init) {
@@ -61,6 +62,16 @@ function ProductCard({ product, onSaved }) {
     api
       .json(`/inventory/products/${product.id}/prices`)
       .then((answer) => setHistory(answer.items))
+      .catch((e) => setError(errorText(e)))
+  const showLedger = () =>
+    Promise.all([
+      api.json(`/inventory/businesses/${product.business}/movements?product_id=${product.id}&limit=50`),
+      api.json('/auth/users'),
+    ])
+      .then(([moves, people]) => {
+        const names = Object.fromEntries(people.map((p) => [p.id, p.display_name]))
+        setLedger(moves.items.map((m) => ({ ...m, who: names[m.created_by] ?? '—' })))
+      })
       .catch((e) => setError(errorText(e)))
   const setActive = (active) => send(`/inventory/products/${product.id}`, { method: 'PATCH', body: { active } })
   const id = `price-${product.id}`
@@ -80,6 +91,7 @@ function ProductCard({ product, onSaved }) {
           ${t('products.change_price')}
         </button>
         <button class="button secondary" type="button" onClick=${showHistory}>${t('products.history')}</button>
+        ${product.track_stock && html`<button class="button secondary" type="button" onClick=${showLedger}>${t('products.ledger')}</button>`}
         <button class="button secondary" type="button" onClick=${() => setActive(!product.active)}>
           ${product.active ? t('products.stop') : t('products.restart')}
         </button>
@@ -89,6 +101,16 @@ function ProductCard({ product, onSaved }) {
         history &&
         html`<ul class="price-history">
           ${history.map((h) => html`<li>${formatMoney(h.price)} · ${t('products.since', { when: formatMoment(h.valid_from) })}</li>`)}
+        </ul>`
+      }
+      ${
+        ledger &&
+        html`<ul class="price-history ledger">
+          ${ledger.length === 0 && html`<li>${t('products.ledger_empty')}</li>`}
+          ${ledger.map(
+            (m) =>
+              html`<li>${formatMoment(m.created_at)} · ${t(`reports.columns.${m.kind}`)} ${formatQuantity(m.quantity)} · ${m.who}${m.reason ? ` · ${m.reason}` : ''}</li>`,
+          )}
         </ul>`
       }
     </section>
