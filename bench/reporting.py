@@ -282,7 +282,7 @@ def _measure(histories: list[History], today: dt.date) -> list[Row]:
     rows += _interleaved(
         histories, "dashboard (all), insert a sale + read", "the read shows the sale", after_sale
     )
-    for kind in ("revenue", "products"):
+    for kind in ("revenue", "products", "profit"):
         rows += _interleaved(
             histories,
             f"30-day {kind} report (all), cached",
