@@ -34,6 +34,9 @@ class TodaySchema(Schema):
     sales_count = fields.Integer()
     cash = _money()
     mpesa = _money()
+    # Money given back today (refunds of any day's sales), apart from revenue.
+    refunds = _money()
+    refunds_count = fields.Integer()
     pending_mpesa = fields.Integer()
     needs_review_mpesa = fields.Integer()
     low_stock_count = fields.Integer()

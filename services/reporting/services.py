@@ -508,6 +508,7 @@ def dashboard(label: str, businesses: tuple[str, ...], now: dt.datetime | None =
     since, _ = day_bounds(day - DAY * (ATTENTION_DAYS - 1))
     params = {**_params(businesses, day, day), "since": since}
     money = db.session.execute(sql.TODAY_SALES, params).one()
+    refunds = db.session.execute(sql.TODAY_REFUNDS, params).one()
     attention = db.session.execute(sql.ATTENTION_PAYMENTS, params).one()
     orders: dict[str, int] = {}
     if any(b.takes_orders for b in published(db.session) if b.code in businesses):
@@ -520,6 +521,8 @@ def dashboard(label: str, businesses: tuple[str, ...], now: dt.datetime | None =
         "sales_count": money.sales_count,
         "cash": Decimal(money.cash),
         "mpesa": Decimal(money.mpesa),
+        "refunds": Decimal(refunds.refunds),
+        "refunds_count": refunds.refunds_count,
         "pending_mpesa": attention.pending,
         "needs_review_mpesa": attention.needs_review,
         "low_stock_count": db.session.execute(sql.LOW_STOCK, params).scalar_one(),

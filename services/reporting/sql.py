@@ -179,6 +179,11 @@ TODAY_SALES = sa.text(
            coalesce(sum(total) FILTER (WHERE method = 'mpesa'), 0) AS mpesa
     FROM payments.v_sales WHERE status = 'paid' AND {WINDOW}"""
 )
+# Money given back today (whichever day its sale was): apart from today's revenue.
+TODAY_REFUNDS = sa.text(
+    f"""SELECT count(*) AS refunds_count, coalesce(sum(amount), 0) AS refunds
+    FROM payments.v_refunds WHERE status = 'paid' AND {WINDOW}"""
+)
 ATTENTION_PAYMENTS = sa.text(
     """SELECT count(*) FILTER (WHERE status = 'pending') AS pending,
               count(*) FILTER (WHERE status = 'needs_review') AS needs_review

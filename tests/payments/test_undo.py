@@ -287,6 +287,7 @@ def test_report_totals_equal_the_raw_rows_after_a_void_and_a_refund_across_days(
     _deliver(app)  # the void re-rolls yesterday; the refund counts today, live
     with app_for("reporting").app_context():
         report = reports.revenue_report(("water",), yesterday, business_day())
+        today = reports.dashboard("water", ("water",))
         stored = reports.db.session.execute(
             sa.text(
                 "SELECT revenue, voided FROM reporting.daily_rollups WHERE business = 'water' AND day = :d"
@@ -305,3 +306,4 @@ def test_report_totals_equal_the_raw_rows_after_a_void_and_a_refund_across_days(
         (business_day(), Decimal("450.00")),
     ]
     assert (stored.revenue, stored.voided) == (Decimal("900.00"), Decimal("450.00"))
+    assert (today["revenue"], today["refunds"], today["refunds_count"]) == (Decimal("0"), refunded, 1)

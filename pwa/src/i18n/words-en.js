@@ -71,6 +71,7 @@ export default {
     look: 'See why',
   },
   home: {
+    given_back: 'Given back today: {{amount}}',
     record_sale: 'Record a sale',
     money_today: 'Money today',
     cash: 'Cash',

@@ -72,6 +72,7 @@ export default {
     look: 'Ona sababu',
   },
   home: {
+    given_back: 'Pesa iliyorudishwa leo: {{amount}}',
     record_sale: 'Rekodi mauzo',
     money_today: 'Pesa ya leo',
     cash: 'Taslimu',

@@ -62,6 +62,10 @@ export function Home({ session, runtime }) {
         </p>`
         }
         ${
+          Number(data?.refunds) > 0 &&
+          html`<p class="figure-detail" data-testid="given-back">${t('home.given_back', { amount: formatMoney(data.refunds) })}</p>`
+        }
+        ${
           unsent.count > 0 &&
           html`<p class="not-sent" data-testid="not-sent">
           <${Icon} name="clock" size=${20} /> ${t('home.not_sent', { count: unsent.count, amount: formatMoney(unsent.amount) })}
