@@ -5,6 +5,7 @@ import uuid
 from flask import jsonify, request
 from flask_smorest import Blueprint
 
+from common.audit import AuditEntrySchema, AuditQuerySchema
 from common.auth import check_business, current_principal, login_required
 from common.cache import TTL
 from common.delta import iso
@@ -114,7 +115,7 @@ def get_sale(sale_id: int):
 def advance_order(body: dict, sale_id: int):
     """Move a laundry order forward (received → washing → drying → ready → collected)."""
     principal = current_principal()
-    return sales.advance_order(sale_id, body["status"], principal.businesses, principal.is_owner)
+    return sales.advance_order(sale_id, body["status"], principal)
 
 
 @bp.post("/sales/<id:sale_id>/void")
@@ -223,9 +224,7 @@ def to_check_list(business: str):
 def resolve(body: dict, payment_id: int):
     """The owner settles a payment under review: paid, failed, or dismiss a flag."""
     principal = current_principal()
-    return review.resolve(
-        payment_id, body["action"], body["note"], body["receipt"], principal.user_id, principal.businesses
-    )
+    return review.resolve(payment_id, body["action"], body["note"], body["receipt"], principal)
 
 
 @bp.get("/businesses/<business>/c2b/unmatched")
@@ -244,4 +243,13 @@ def c2b_unmatched(business: str):
 def c2b_attach(body: dict, trans_id: str):
     """Pay an open sale with an unmatched C2B payment of the same amount."""
     principal = current_principal()
-    return c2b.attach(trans_id, body["sale_id"], principal.user_id, principal.businesses)
+    return c2b.attach(trans_id, body["sale_id"], principal)
+
+
+@bp.get("/audit")
+@login_required("owner")
+@bp.arguments(AuditQuerySchema, location="query")
+@bp.response(200, AuditEntrySchema(many=True))
+def audit_entries(args: dict):
+    """The owner's decisions on payments and orders: who, when, before and after (owner; newest first)."""
+    return review.history(args["before_id"], args["limit"])

@@ -7,10 +7,12 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
+from common.audit import audit_table
 from common.db import created_at_column, make_db, updated_at_column
 from common.delta import claim_xid, stamp
 
 db = make_db("payments")
+audit_log = audit_table(db.metadata)
 
 METHODS = ("cash", "mpesa")
 PAID_FROM = ("till", "mpesa")

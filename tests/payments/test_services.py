@@ -1,5 +1,6 @@
 """payments rules against the real simulator (served in a thread): push, apply rules, sweep, review."""
 
+import datetime as dt
 import json
 import time
 import uuid
@@ -8,6 +9,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from common.auth import Principal
 from common.errors import Conflict, InvalidInput
 from payments.callbacks import parse_stk
 from payments.models import MpesaCallback, MpesaPayment, OutboxEvent, Sale, db
@@ -17,6 +19,8 @@ from payments.services.sales import record_sale
 from support.businesses import BUSINESSES
 
 from .conftest import HOOK, stk_body
+
+OWNER = Principal(1, "owner", "owner", BUSINESSES, "t", dt.datetime.now(dt.UTC))
 
 
 def _mpesa_sale(products, quantity="1") -> int:
@@ -152,8 +156,8 @@ def test_paid_is_never_downgraded_and_conflicts_are_flagged(app, pending_payment
         assert payment.status == "paid" and payment.receipt == "NLJ7RT61SV"
         assert [p.id for p in review.review_list(BUSINESSES)] == [payment_id]
         with pytest.raises(Conflict):
-            review.resolve(payment_id, "failed", "customer says no", None, 1, BUSINESSES)
-        review.resolve(payment_id, "dismiss", "checked the statement", None, 1, BUSINESSES)
+            review.resolve(payment_id, "failed", "customer says no", None, OWNER)
+        review.resolve(payment_id, "dismiss", "checked the statement", None, OWNER)
         assert review.review_list(BUSINESSES) == []
 
 
@@ -175,7 +179,7 @@ def test_owner_resolves_a_review_as_paid_and_the_sale_emits_its_event(app, pendi
     sale_id, payment_id, checkout = pending_payment()
     with app.app_context():
         _apply(db.session.get(MpesaPayment, payment_id), stk_body(checkout, amount=5))
-        review.resolve(payment_id, "paid", "customer showed the SMS", "QWE123RTY", 1, BUSINESSES)
+        review.resolve(payment_id, "paid", "customer showed the SMS", "QWE123RTY", OWNER)
         payment = db.session.get(MpesaPayment, payment_id)
         assert (payment.status, payment.receipt, payment.resolution_note) == (
             "paid",

@@ -61,3 +61,20 @@ def test_only_the_owner_sees_what_to_check(client, auth):
         "items": [],
         "count": 0,
     }
+
+
+def test_resolving_and_attaching_are_in_the_payments_audit(
+    app, client, auth, pending_payment, post_sale, products
+):
+    _, doubtful, _ = pending_payment()
+    _set(app, doubtful, status="needs_review", review_reason="no answer")
+    body = {"action": "paid", "note": "Saw the SMS", "receipt": "QWE123RTY"}
+    assert (
+        client.post(f"/api/payments/mpesa/{doubtful}/resolve", json=body, headers=auth()).status_code == 200
+    )
+    entries = client.get("/api/payments/audit", headers=auth()).get_json()
+    assert [(e["action"], e["before"]["status"], e["after"]["status"]) for e in entries] == [
+        ("payment_resolved", "needs_review", "paid")
+    ]
+    assert entries[0]["after"]["note"] == "Saw the SMS" and entries[0]["business"] == "water"
+    assert_problem(client.get("/api/payments/audit", headers=auth("staff", ["water"], user_id=2)), 403)

@@ -72,6 +72,10 @@ def test_the_owner_settles_a_review_and_links_a_till_payment(stack, to_check, lo
     till.get_by_role("button", name="Unganisha na mauzo haya").click()
     expect(till).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    page.goto("/#/history")  # both decisions are in the owner's changes
+    entries = page.locator(".audit-entry")
+    expect(entries.filter(has_text="Malipo ya till yameunganishwa: RKT4TILL01")).to_have_count(1)
+    expect(entries.filter(has_text="Malipo ya M-Pesa yameamuliwa")).to_contain_text("QWE123RTY")
     context.close()
 
     headers = {"Authorization": f"Bearer {owner_token}", "Cache-Control": "no-cache"}

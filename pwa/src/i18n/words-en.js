@@ -449,6 +449,9 @@ export default {
       cost_changed: 'Cost changed',
       stock_adjust: 'Count corrected',
       stock_write_off: 'Written off',
+      payment_resolved: 'M-Pesa payment decided',
+      payment_attached: 'Till payment linked',
+      order_cancelled: 'Order cancelled',
     },
     fields: {
       name: 'Name',
@@ -465,6 +468,11 @@ export default {
       cost: 'Cost',
       stock_level: 'In stock',
       reason: 'Why',
+      status: 'State',
+      receipt: 'M-Pesa code',
+      note: 'Note',
+      sale_id: 'Sale number',
+      order_status: 'Order',
     },
   },
   tocheck: {

@@ -452,6 +452,9 @@ export default {
       cost_changed: 'Gharama imebadilishwa',
       stock_adjust: 'Hesabu imerekebishwa',
       stock_write_off: 'Imeondolewa kama hasara',
+      payment_resolved: 'Malipo ya M-Pesa yameamuliwa',
+      payment_attached: 'Malipo ya till yameunganishwa',
+      order_cancelled: 'Oda imefutwa',
     },
     fields: {
       name: 'Jina',
@@ -468,6 +471,11 @@ export default {
       cost: 'Gharama',
       stock_level: 'Iliyopo stoo',
       reason: 'Kwa nini',
+      status: 'Hali',
+      receipt: 'Namba ya M-Pesa',
+      note: 'Maelezo',
+      sale_id: 'Namba ya mauzo',
+      order_status: 'Oda',
     },
   },
   tocheck: {

@@ -7,7 +7,7 @@ import { t } from '../i18n/index.js'
 import { ManageTabs } from './manage-tabs.js'
 
 /** Each service keeps the owner's changes to what it owns; this screen reads them side by side. */
-const SOURCES = ['/auth/audit', '/inventory/audit']
+const SOURCES = ['/auth/audit', '/inventory/audit', '/payments/audit']
 export const AUDIT_ACTIONS = [
   'business_opened',
   'business_changed',
@@ -20,6 +20,9 @@ export const AUDIT_ACTIONS = [
   'cost_changed',
   'stock_adjust',
   'stock_write_off',
+  'payment_resolved',
+  'payment_attached',
+  'order_cancelled',
 ]
 export const AUDIT_FIELDS = [
   'name',
@@ -36,6 +39,11 @@ export const AUDIT_FIELDS = [
   'cost',
   'stock_level',
   'reason',
+  'status',
+  'receipt',
+  'note',
+  'sale_id',
+  'order_status',
 ]
 const MONEY = new Set(['price', 'cost'])
 
@@ -68,7 +76,7 @@ export function History() {
   `
 }
 
-/** "product:12:Sugar 1 kg" → "Sugar 1 kg"; "user:amina" → "amina". */
+/** "product:12:Sugar 1 kg" → "Sugar 1 kg"; "user:amina" → "amina"; "payment:7" → "7". */
 function subjectName(subject) {
   const [kind, ...rest] = subject.split(':')
   return (kind === 'product' ? rest.slice(1) : rest).join(':')

@@ -7,11 +7,13 @@ import re
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from common import audit
+from common.auth import Principal
 from common.db import utcnow
 from common.errors import Conflict, InvalidInput, NotFound
 
 from ..callbacks import C2BConfirmation
-from ..models import MpesaPayment, Sale, db
+from ..models import MpesaPayment, Sale, audit_log, db
 from .sales import mark_sale_paid
 from .settlement import changed, locked_sale
 
@@ -69,8 +71,9 @@ def unmatched(businesses: tuple[str, ...]) -> list[MpesaPayment]:
     return list(db.session.scalars(query))
 
 
-def attach(trans_id: str, sale_id: int, user_id: int, businesses: tuple[str, ...]) -> MpesaPayment:
-    """The owner pays an open sale with an unmatched confirmation of the same amount."""
+def attach(trans_id: str, sale_id: int, actor: Principal) -> MpesaPayment:
+    """The owner pays an open sale with an unmatched confirmation of the same amount (audited)."""
+    businesses = actor.businesses
     payment = db.session.scalar(
         sa.select(MpesaPayment)
         .where(MpesaPayment.receipt == trans_id, MpesaPayment.kind == "c2b")
@@ -91,8 +94,19 @@ def attach(trans_id: str, sale_id: int, user_id: int, businesses: tuple[str, ...
             {"sale_id": ["amount differs"]},
         )
     _pay(payment, sale)
-    payment.resolved_by = user_id
+    payment.resolved_by = actor.user_id
     payment.resolved_at = utcnow()
+    after = {"status": payment.status, "sale_id": sale_id}
+    audit.record(
+        db.session,
+        audit_log,
+        actor,
+        "payment_attached",
+        f"payment:{trans_id}",
+        {"status": "unmatched"},
+        after,
+        sale.business,
+    )
     db.session.commit()
     changed(sale.business)
     return payment

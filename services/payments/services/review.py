@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from common import audit
+from common.auth import Principal
 from common.db import utcnow
 from common.errors import Conflict, InvalidInput, NotFound
 
-from ..models import MpesaPayment, db, touch_sale
+from ..models import MpesaPayment, audit_log, db, touch_sale
 from .settlement import changed, fail_sale, locked_payment, receipt_taken, settle_paid
+
+
+def history(before_id: int | None, limit: int) -> list:
+    """The owner's decisions on payments and orders (resolved, attached, cancelled), newest first."""
+    return audit.entries(db.session, audit_log, before_id, limit)
 
 
 def review_list(businesses: tuple[str, ...]) -> list[MpesaPayment]:
@@ -27,13 +34,12 @@ def review_list(businesses: tuple[str, ...]) -> list[MpesaPayment]:
     return list(db.session.scalars(query))
 
 
-def resolve(
-    payment_id: int, action: str, note: str, receipt: str | None, user_id: int, businesses: tuple[str, ...]
-) -> MpesaPayment:
-    """The owner's decision on a payment under review: paid, failed, or dismiss the flag."""
+def resolve(payment_id: int, action: str, note: str, receipt: str | None, actor: Principal) -> MpesaPayment:
+    """The owner's decision on a payment under review: paid, failed, or dismiss the flag (audited)."""
     payment = locked_payment(MpesaPayment.id == payment_id)
-    if payment is None or payment.business not in businesses:
+    if payment is None or payment.business not in actor.businesses:
         raise NotFound(f"No payment {payment_id}.")
+    before = {"status": payment.status, "receipt": payment.receipt}
     flagged = payment.review_reason is not None and payment.resolved_at is None
     if payment.status != "needs_review" and not flagged:
         raise Conflict(f"Payment {payment_id} is {payment.status} and not under review.")
@@ -52,9 +58,19 @@ def resolve(
         payment.status = "failed"
         fail_sale(payment.sale_id)
     payment.resolved_at = utcnow()
-    payment.resolved_by = user_id
+    payment.resolved_by = actor.user_id
     payment.resolution_note = note
     business = payment.business
+    audit.record(
+        db.session,
+        audit_log,
+        actor,
+        "payment_resolved",
+        f"payment:{payment.id}",
+        before,
+        {"status": payment.status, "receipt": payment.receipt, "note": note},
+        business,
+    )
     touch_sale(payment.sale_id)
     db.session.commit()
     changed(business)

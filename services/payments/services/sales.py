@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from common import audit
+from common.auth import Principal
 from common.businesses import open_for_sales
 from common.cache import invalidate
 from common.delta import iso, watermark
@@ -20,7 +22,7 @@ from common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from common.money import MAX_AMOUNT, to_money
 from common.phone import InvalidPhone, normalise_phone
 
-from ..models import ORDER_STATUSES, Refund, RefundLine, Sale, SaleLine, db
+from ..models import ORDER_STATUSES, Refund, RefundLine, Sale, SaleLine, audit_log, db
 from ..schemas import SaleSchema
 from . import outbox, shifts
 
@@ -222,8 +224,9 @@ def mark_sale_paid(sale: Sale, at: dt.datetime) -> bool:
     return True
 
 
-def advance_order(sale_id: int, status: str, businesses: tuple[str, ...], is_owner: bool) -> Sale:
-    """Move a laundry order forward (any number of steps); only the owner may cancel it."""
+def advance_order(sale_id: int, status: str, actor: Principal) -> Sale:
+    """Move a laundry order forward (any number of steps); only the owner may cancel it (audited)."""
+    businesses = actor.businesses
     sale = db.session.scalar(sa.select(Sale).where(Sale.id == sale_id).with_for_update())
     if sale is None or sale.business not in businesses:
         raise NotFound(f"No sale {sale_id}.")
@@ -236,8 +239,12 @@ def advance_order(sale_id: int, status: str, businesses: tuple[str, ...], is_own
     if current in ("collected", "cancelled"):
         raise Conflict(f"The order is already {current}; it cannot change any more.")
     if status == "cancelled":
-        if not is_owner:
+        if not actor.is_owner:
             raise Forbidden("Only the owner may cancel an order.")
+        before, after = {"order_status": current}, {"order_status": status}
+        audit.record(
+            db.session, audit_log, actor, "order_cancelled", f"sale:{sale_id}", before, after, sale.business
+        )
     elif ORDER_STATUSES.index(status) < ORDER_STATUSES.index(current):
         raise Conflict(f"The order is already {current}; a status can only move forward.")
     sale.order_status = status
