@@ -149,7 +149,9 @@ def _accept(
         raise errors.DarajaError(500, "500.002.1001", "Duplicate OriginatorConversationID")
     settings = store.settings
     if outcome.plan == "timeout":
-        timeout = _envelope(transfer, "SFC_IC0003", "The request timed out in the queue.", [])
+        # Daraja does not document the timeout body: the result envelope with a non-zero code
+        # (1037, "DS timeout"), so a receiver cannot mistake it for the transfer's own result.
+        timeout = _envelope(transfer, 1037, "The request timed out in the queue.", [])
         callbacks.schedule(
             store, settings.callback_delay, lambda: _post(store, transfer, timeout_url, timeout)
         )

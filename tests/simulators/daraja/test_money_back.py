@@ -106,7 +106,10 @@ def test_b2c_duplicate_result_and_queue_timeout_then_late_result(client: FlaskCl
     assert len({b["Result"]["ConversationID"] for b in receiver.bodies("/result")}) == 1
     client.post(B2C, json=b2c_body(receiver, phone="254712345930", originator="refund-2"), headers=auth)
     [timeout] = receiver.wait_for("/timeout")
-    assert timeout["Result"]["ResultCode"] != 0
+    assert (timeout["Result"]["ResultCode"], timeout["Result"]["OriginatorConversationID"]) == (
+        1037,
+        "refund-2",
+    )
     late = receiver.wait_for("/result", count=4)[3]["Result"]
     assert (late["OriginatorConversationID"], late["ResultCode"]) == ("refund-2", 0)
 
