@@ -66,6 +66,17 @@ def test_a_slow_event_is_not_re_sent_while_its_job_still_waits(app, products):
     assert len(queued("default")) == 1 and len(queued("reporting")) == 1
 
 
+def test_a_job_marked_queued_but_in_no_queue_is_re_sent(app, app_for, products):
+    with app.app_context():
+        record_sale("water", uuid.uuid4(), "cash", [(products["B20"], Decimal("1"))])
+        jobs.relay_outbox()
+        for name in ("default", "reporting"):  # what a full Redis left: job hashes, empty queues
+            queue_connection().delete(f"rq:queue:{name}")
+        assert outbox.relay(ack_timeout=NOW) == 2
+    run_queued()
+    assert _stock(app_for, products["B20"]) == Decimal("23.000")
+
+
 def test_a_lost_acknowledgement_only_costs_an_idempotent_re_send(app, app_for, products):
     with app.app_context():
         record_sale("water", uuid.uuid4(), "cash", [(products["B20"], Decimal("4"))])

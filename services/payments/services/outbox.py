@@ -23,6 +23,7 @@ from contracts import (
     contract_of,
     stored,
 )
+from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
@@ -133,9 +134,15 @@ def relay(batch: int = RELAY_BATCH, ack_timeout: dt.timedelta = ACK_TIMEOUT) -> 
 
 def _in_flight(row: OutboxEvent) -> bool:
     try:
-        return Job.fetch(job_id(row), connection=queue_redis()).get_status() in _IN_FLIGHT
+        job = Job.fetch(job_id(row), connection=queue_redis())
     except NoSuchJobError:
         return False
+    status = job.get_status()
+    if status == JobStatus.QUEUED:
+        # A full Redis can leave a job marked queued in no queue at all (found by the soak):
+        # it counts as waiting only while its id is still in its queue.
+        return queue_redis().lpos(Queue(job.origin, connection=queue_redis()).key, job.id) is not None
+    return status in _IN_FLIGHT
 
 
 def acknowledge(event_id: str) -> bool:
