@@ -75,11 +75,12 @@ def test_logout_revokes_the_token(client):
 def test_deactivated_user_token_stops_working(app_for, client):
     from accounts.models import User, db
 
-    token = login(client).get_json()["token"]
+    headers = {"Authorization": f"Bearer {login(client).get_json()['token']}"}
+    assert client.get("/api/auth/me", headers=headers).status_code == 200  # the token works ...
     with app_for("accounts").app_context():
         db.session.query(User).filter_by(username="amina").one().active = False
         db.session.commit()
-    assert_problem(client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}), 401)
+    assert_problem(client.get("/api/auth/me", headers=headers), 401)  # ... until the user is deactivated
 
 
 def auth(client) -> dict:

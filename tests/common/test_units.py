@@ -34,8 +34,12 @@ def test_day_bounds_are_utc_midnight_nairobi():
 
 
 def test_etag_ignores_as_of_but_follows_data():
-    body1, etag1 = encode({"items": [1, 2]})
-    body2, etag2 = encode({"items": [1, 2]})
-    _, etag3 = encode({"items": [1, 3]})
-    assert etag1 == etag2 and etag1 != etag3
+    # as_of values a month apart, so the ETags cannot be equal by two calls sharing a timestamp.
+    body1, etag1 = encode({"items": [1, 2], "as_of": "2026-10-01T08:00:00.000000+00:00"})
+    body2, etag2 = encode({"items": [1, 2], "as_of": "2026-11-01T08:00:00.000000+00:00"})
+    _, etag3 = encode({"items": [1, 3], "as_of": "2026-10-01T08:00:00.000000+00:00"})
+    assert body1 != body2 and etag1 == etag2
+    assert etag1 != etag3
     assert b'"as_of"' in body1 and etag1.startswith('"')
+    fresh, _ = encode({"items": [1, 2]})
+    assert b'"as_of"' in fresh  # a payload without one gets the time of encoding

@@ -33,9 +33,24 @@ def logging_only():
     stack.stop()
 
 
+@pytest.fixture
+def allowing_this_host():
+    stack = gateway_only(GATEWAY_MPESA_ALLOW="196.201.214.0/24, 127.0.0.1", GATEWAY_MPESA_ALLOW_MODE="reject")
+    yield stack
+    stack.stop()
+
+
 def test_reject_mode_refuses_unknown_sources(rejecting):
     response = requests.post(f"{rejecting.url}/hooks/mpesa/s3cret-path/stk", json={"Body": {}})
     assert_problem(response, 403)
+
+
+def test_reject_mode_lets_an_allowed_source_through_unlogged(allowing_this_host):
+    for path in ("/hooks/mpesa/s3cret-path/stk", "/hooks/c2b/s3cret-path/confirmation"):
+        response = requests.post(f"{allowing_this_host.url}{path}", json={"Body": {}})
+        assert_problem(response, 503)  # passed on to payments (not running here), not refused with 403
+    log = (allowing_this_host.run_dir / "gateway.log").read_text()
+    assert "not on GATEWAY_MPESA_ALLOW" not in log
 
 
 def test_log_mode_passes_unknown_sources_on_and_logs_them_without_the_secret(logging_only):

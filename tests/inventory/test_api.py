@@ -288,12 +288,21 @@ def test_openapi_documents_every_endpoint_from_the_schemas(client):
 def test_cache_disabled_env_builds_every_answer_afresh(monkeypatch, shop, auth):
     from inventory.app import create_app
 
+    cached = create_app()
     monkeypatch.setenv("TOMTIN_CACHE_DISABLED", "1")
     uncached = create_app()
-    assert uncached.config["TOMTIN_CACHE_ENABLED"] is False
-    with uncached.test_client() as client:
-        response = client.get(f"{BASE}/businesses/retail/stock", headers=auth())
-        assert response.status_code == 200 and response.headers["ETag"]
+    url = f"{BASE}/businesses/retail/products"
+
+    def names(app) -> list[str]:
+        with app.test_client() as client:
+            return [item["name"] for item in client.get(url, headers=auth()).get_json()["items"]]
+
+    assert names(cached) == names(uncached) == ["Sugar"]  # the cached app stored its answer
+    # A change written behind the service's back: nothing invalidates the cached answer.
+    db.session.execute(sa.update(Product).where(Product.id == shop["sugar"].id).values(name="Brown sugar"))
+    db.session.commit()
+    assert names(cached) == ["Sugar"]  # with the cache, the stored answer comes back ...
+    assert names(uncached) == ["Brown sugar"]  # ... without it, every answer is built afresh
 
 
 def test_with_the_cache_redis_down_writes_commit_and_reads_still_answer(shop, auth):

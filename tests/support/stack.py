@@ -6,6 +6,7 @@ import os
 import random
 import re
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -164,5 +165,7 @@ class Stack:
         return "\n".join(f"--- {p.name}\n{p.read_text()[-2000:]}" for p in self.run_dir.glob("*.log"))
 
     def stop(self) -> None:
+        """Stop every process, then remove the run folder (rendered config, logs, Nginx's temp files)."""
         for name in list(self.procs):
             self.stop_process(name)
+        shutil.rmtree(self.run_dir, ignore_errors=True)
