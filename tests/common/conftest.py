@@ -10,11 +10,10 @@ import pytest
 
 from accounts.models import Business, User
 from accounts.models import db as accounts_db
-from inventory.models import Product
-from inventory.models import db as inventory_db
 from payments.models import ExpenseCategory, MpesaPayment, Sale, SaleLine, Shift
 from payments.models import db as payments_db
 from support.businesses import BUSINESSES
+from support.products import product_with_stock
 
 C2B_RECEIPT = "RKTMATRIX1"
 
@@ -38,13 +37,7 @@ def rows(app_for) -> dict[str, int]:
         accounts_db.session.add_all(people.values())
         accounts_db.session.commit()
         users = {caller: person.id for caller, person in people.items()}
-    with app_for("inventory").app_context():
-        product = Product(
-            business="water", sku="W1", name="Refill", unit="l", price=Decimal("50.00"), track_stock=False
-        )
-        inventory_db.session.add(product)
-        inventory_db.session.commit()
-        product_id = product.id
+    product_id = product_with_stock("water", "Refill", "50.00", sku="W1", unit="l", tracked=False).id
     with app_for("payments").app_context():
         now = dt.datetime.now(dt.UTC)
         sale = Sale(

@@ -1,7 +1,6 @@
 """With the cache filled to Redis's limit (noeviction), queued jobs survive and services answer."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from redis import Redis
@@ -12,6 +11,7 @@ from common.config import load_settings
 from common.health import HEARTBEAT_KEY
 from common.heartbeat import heartbeat
 from support.env import service_environment
+from support.products import product_with_stock
 from support.servers import RedisServer, fill_until_refused
 
 
@@ -23,21 +23,7 @@ def small_redis(tmp_path):
 
 
 def test_full_cache_keeps_jobs_and_services_answer(small_redis, auth, app_for):
-    from inventory.models import Product
-    from inventory.models import db as inventory_db
-
-    with app_for("inventory").app_context():
-        inventory_db.session.add(
-            Product(
-                business="water",
-                sku="R20",
-                name="Refill",
-                unit="refill",
-                price=Decimal("50.00"),
-                track_stock=False,
-            )
-        )
-        inventory_db.session.commit()
+    product_with_stock("water", "Refill", "50.00", sku="R20", unit="refill", tracked=False)
 
     queue_conn = Redis(port=small_redis, db=0)
     # The scheduler's heartbeat job ran before the cache filled up (readiness needs it).

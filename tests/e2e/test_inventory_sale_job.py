@@ -16,20 +16,14 @@ from common.dispatch import send
 from inventory import services
 from inventory.models import Product, db
 from support.businesses import BUSINESSES
+from support.products import product_with_stock
 
 pytestmark = pytest.mark.e2e
 OWNER = Principal(1, "owner", "owner", BUSINESSES, "t", dt.datetime.now(dt.UTC))
 
 
 def test_the_worker_applies_a_duplicated_sale_event_once(stack, app_for, auth):
-    with app_for("inventory").app_context():
-        sugar = services.create_product(
-            "retail",
-            {"sku": "SUG", "name": "Sugar", "unit": "piece", "price": Decimal("180"), "track_stock": True},
-            OWNER,
-        )
-        services.record_movement("retail", sugar.id, "receive", Decimal("10"), OWNER)
-        product_id = sugar.id
+    product_id = product_with_stock("retail", "Sugar", "180", "10", sku="SUG", actor=OWNER).id
     url = f"{stack.url}/api/inventory/businesses/retail/stock"
     assert requests.get(url, headers=auth()).json()["items"][0]["stock_level"] == "10.000"  # cache warm
     envelope = seal(SalePaid(1, "retail", (SoldLine(1, product_id, Decimal("3")),)), "e-1")

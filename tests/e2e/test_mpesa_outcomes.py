@@ -16,6 +16,7 @@ from inventory.models import Product
 from inventory.models import db as inventory_db
 from payments.models import MpesaCallback, MpesaPayment
 from payments.models import db as payments_db
+from support.products import product_with_stock
 
 pytestmark = pytest.mark.e2e
 
@@ -61,20 +62,8 @@ def sim(stack):
 
 
 @pytest.fixture
-def bottle(app_for) -> int:
-    with app_for("inventory").app_context():
-        product = Product(
-            business="water",
-            sku="B20",
-            name="Bottle 20 L",
-            unit="piece",
-            price=Decimal("450.00"),
-            track_stock=True,
-            stock_level=Decimal("100"),
-        )
-        inventory_db.session.add(product)
-        inventory_db.session.commit()
-        return product.id
+def bottle() -> int:
+    return product_with_stock("water", "Bottle 20 L", "450.00", "100", sku="B20").id
 
 
 def _stock(app_for, product_id: int) -> Decimal:

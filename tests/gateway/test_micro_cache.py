@@ -4,12 +4,11 @@ import http.client
 import threading
 import time
 import uuid
-from decimal import Decimal
 
 import pytest
 import requests
 
-from inventory.models import Product, db
+from support.products import product_with_stock
 
 from .conftest import upstream_hits
 
@@ -20,30 +19,10 @@ TODAY_ALL = "/api/reports/businesses/all/today"
 
 
 @pytest.fixture
-def products(app_for):
+def products():
     """One product in water, another in laundry."""
-    with app_for("inventory").app_context():
-        db.session.add_all(
-            [
-                Product(
-                    business="water",
-                    sku="R20",
-                    name="Refill 20 L",
-                    unit="refill",
-                    price=Decimal("50.00"),
-                    track_stock=False,
-                ),
-                Product(
-                    business="laundry",
-                    sku="WASH",
-                    name="Wash per kg",
-                    unit="kg",
-                    price=Decimal("120.00"),
-                    track_stock=False,
-                ),
-            ]
-        )
-        db.session.commit()
+    product_with_stock("water", "Refill 20 L", "50.00", sku="R20", unit="refill", tracked=False)
+    product_with_stock("laundry", "Wash per kg", "120.00", sku="WASH", unit="kg", tracked=False)
 
 
 def get(gateway, path, token=None, **headers):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from flask.testing import FlaskClient
 
 from common.auth import Principal
-from inventory import services
 from support.businesses import BUSINESSES
+from support.products import product_with_stock
 
 
 @pytest.fixture
@@ -47,21 +46,12 @@ def owner():
 
 @pytest.fixture
 def make_product(app, owner):
-    """Create a product through the service (so its price history starts), with opening stock."""
+    """A product made by the shared helper (support.products), the owner as its maker."""
 
     def make(business="retail", sku="SUGAR", price="180.00", track_stock=True, stock="0", reorder="0", **kw):
-        data = {
-            "sku": sku,
-            "name": kw.pop("name", sku.title()),
-            "unit": kw.pop("unit", "piece"),
-            "price": Decimal(price),
-            "track_stock": track_stock,
-            "reorder_level": Decimal(reorder),
-            **kw,
-        }
-        product = services.create_product(business, data, owner)
-        if Decimal(stock) > 0:
-            services.record_movement(business, product.id, "receive", Decimal(stock), owner)
-        return product
+        name = kw.pop("name", sku.title())
+        return product_with_stock(
+            business, name, price, stock, sku=sku, tracked=track_stock, reorder=reorder, actor=owner, **kw
+        )
 
     return make

@@ -10,12 +10,11 @@ from decimal import Decimal
 import pytest
 from werkzeug.serving import make_server
 
-from inventory.models import Product
-from inventory.models import db as inventory_db
 from payments.models import MpesaPayment, Sale
 from payments.models import db as payments_db
 from support.env import MPESA_WEBHOOK_SECRET
 from support.mpesa_data import stk_body  # noqa: F401 - the payments tests take it from here
+from support.products import product_with_stock
 
 PRODUCTS = (
     ("water", "R20", "Refill 20 L", "50.00", False, "0"),
@@ -29,22 +28,10 @@ HOOK = f"/hooks/mpesa/{MPESA_WEBHOOK_SECRET}"
 @pytest.fixture
 def products(app_for) -> dict[str, int]:
     """SKU -> product id for a few products in each business."""
-    with app_for("inventory").app_context():
-        rows = [
-            Product(
-                business=b,
-                sku=sku,
-                name=name,
-                unit="piece",
-                price=Decimal(price),
-                track_stock=tracked,
-                stock_level=Decimal(level),
-            )
-            for b, sku, name, price, tracked, level in PRODUCTS
-        ]
-        inventory_db.session.add_all(rows)
-        inventory_db.session.commit()
-        return {row.sku: row.id for row in rows}
+    return {
+        sku: product_with_stock(b, name, price, level, sku=sku, tracked=tracked).id
+        for b, sku, name, price, tracked, level in PRODUCTS
+    }
 
 
 @pytest.fixture

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
-from inventory.models import Product
-from inventory.models import db as inventory_db
 from payments.models import MpesaCallback, MpesaPayment, Sale, db
 from support.problems import assert_problem
+from support.products import product_with_stock
 
 from .conftest import HOOK, post_callback, stk_body
 
@@ -50,18 +48,7 @@ def test_ids_beyond_bigint_in_bodies_are_refused(app, client, auth, post_sale, p
 
 
 def test_a_sale_whose_total_overflows_its_column_is_refused(app, app_for, post_sale):
-    with app_for("inventory").app_context():
-        product = Product(
-            business="retail",
-            sku="GOLD",
-            name="Gold bar",
-            unit="piece",
-            price=Decimal("99999999"),
-            track_stock=False,
-        )
-        inventory_db.session.add(product)
-        inventory_db.session.commit()
-        product_id = product.id
+    product_id = product_with_stock("retail", "Gold bar", "99999999", sku="GOLD", tracked=False).id
     answer = post_sale(business="retail", lines=[{"product_id": product_id, "quantity": "100000"}])
     assert_problem(answer, 422, "lines")
     assert _counts(app) == (0, 0, 0)

@@ -2,28 +2,20 @@
 its code, and an archived business takes no new sale."""
 
 import datetime as dt
-from decimal import Decimal
 
 import sqlalchemy as sa
 
 from accounts import owner
 from common.auth import Principal
-from inventory.models import Product
-from inventory.models import db as inventory_db
 from payments.models import Sale, db
 from support.problems import assert_problem
+from support.products import product_with_stock
 
 OWNER = Principal(1, "owner", "owner", ("water", "laundry", "retail"), "t", dt.datetime.now(dt.UTC))
 
 
 def _product(app_for, business: str) -> int:
-    with app_for("inventory").app_context():
-        product = Product(
-            business=business, sku="WASH", name="Wash", unit="kg", price=Decimal("100.00"), track_stock=False
-        )
-        inventory_db.session.add(product)
-        inventory_db.session.commit()
-        return product.id
+    return product_with_stock(business, "Wash", "100.00", sku="WASH", unit="kg", tracked=False).id
 
 
 def _sales(app) -> int:

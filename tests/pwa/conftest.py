@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from common.auth import Principal
 from support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
+from support.products import product_with_stock
 
 OWNER = ("owner", "owner-pass-2026")
 STAFF = ("staff", "staff-pass-2026")
@@ -54,18 +55,17 @@ def page(context) -> Page:
 def shop(stack, app_for):
     """The demo users and a few products, made through the services' own functions."""
     from accounts.services import create_user
-    from inventory.demo import add_product
 
     with app_for("accounts").app_context():
         create_user(*OWNER, "owner", ["water", "laundry", "retail"], display_name="Wanjiku")
         create_user(*STAFF, "staff", ["water", "laundry"], display_name="Otieno")
-    ids = {}
-    with app_for("inventory").app_context():
-        for business, rows in PRODUCTS.items():
-            for sku, name, unit, price, tracked, level, reorder in rows:
-                product = add_product(business, sku, name, unit, price, tracked, level, reorder, _SYSTEM)
-                ids[sku] = product.id
-    return ids
+    return {
+        sku: product_with_stock(
+            business, name, price, level, sku=sku, unit=unit, tracked=tracked, reorder=reorder, actor=_SYSTEM
+        ).id
+        for business, rows in PRODUCTS.items()
+        for sku, name, unit, price, tracked, level, reorder in rows
+    }
 
 
 @pytest.fixture

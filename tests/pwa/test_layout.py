@@ -16,6 +16,7 @@ import requests
 from playwright.sync_api import Page, expect
 
 from .conftest import _SYSTEM, sign_in
+from support.products import product_with_stock
 
 pytestmark = pytest.mark.e2e
 
@@ -89,14 +90,12 @@ def api(stack, method: str, path: str, token: str, **kwargs):
 def big_shop(stack, shop, app_for, owner_token) -> dict:
     """Long product names (one of them low on stock), a KES 99,999,999.99 sale, a laundry order
     and an M-Pesa payment, so every screen has its largest content."""
-    from inventory.demo import add_product
-
-    ids = {}
-    with app_for("inventory").app_context():
-        for business, name in LONG_NAMES.items():
-            ids[business] = add_product(
-                business, f"LONG-{business}", name, "piece", BIG_PRICE, True, "3", "10", _SYSTEM
-            ).id
+    ids = {
+        business: product_with_stock(
+            business, name, BIG_PRICE, "3", sku=f"LONG-{business}", reorder="10", actor=_SYSTEM
+        ).id
+        for business, name in LONG_NAMES.items()
+    }
     api(
         stack,
         "POST",

@@ -2,7 +2,8 @@
 
 Reporting reads only payments' and inventory's published views; tests fill the tables
 behind them through a superuser connection, so they do not depend on those services'
-code. This is the one place to adapt when their tables change.
+code (products alone are made by the shared helper, so their stock always equals their ledger).
+This is the one place to adapt when their tables change.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from support.env import admin_url
+from support.products import product_with_stock
 
 _engine: sa.Engine | None = None
 
@@ -44,19 +46,10 @@ def product(
     reorder_level: str = "0",
     active: bool = True,
 ) -> int:
-    return _insert(
-        "INSERT INTO inventory.products (business, sku, name, unit, price, track_stock, stock_level,"
-        " reorder_level, active) VALUES (:business, :sku, :name, 'piece', :price, :track, :stock, :reorder,"
-        " :active) RETURNING id",
-        business=business,
-        sku=uuid.uuid4().hex[:12],
-        name=name,
-        price=Decimal(price),
-        track=track_stock,
-        stock=Decimal(stock_level),
-        reorder=Decimal(reorder_level),
-        active=active,
-    )
+    """A product made by the shared helper: its opening stock is a `receive` movement of now."""
+    return product_with_stock(
+        business, name, price, stock_level, tracked=track_stock, reorder=reorder_level, active=active
+    ).id
 
 
 def sale(
@@ -135,9 +128,13 @@ def mpesa_payment(
 
 
 def movement(product_id: int, business: str, kind: str, quantity: str, created_at: dt.datetime) -> int:
+    """A stock movement, with the product's level moved by it (the level always equals the ledger)."""
     return _insert(
-        "INSERT INTO inventory.stock_movements (product_id, business, kind, quantity, reason, created_at)"
-        " VALUES (:pid, :business, :kind, :q, 'test', :at) RETURNING id",
+        "WITH moved AS (INSERT INTO inventory.stock_movements"
+        " (product_id, business, kind, quantity, reason, created_at)"
+        " VALUES (:pid, :business, :kind, :q, 'test', :at) RETURNING id),"
+        " level AS (UPDATE inventory.products SET stock_level = stock_level + :q WHERE id = :pid)"
+        " SELECT id FROM moved",
         pid=product_id,
         business=business,
         kind=kind,

@@ -44,6 +44,10 @@ class History:
     def add_product(self, business: str, name: str, price: str, **kw) -> int:
         pid = factories.product(business, name, price, **kw)
         self.products[pid] = {"id": pid, "business": business, "name": name, "price": Decimal(price), **kw}
+        for opening in factories.rows(
+            "SELECT kind, quantity, created_at FROM inventory.stock_movements WHERE product_id = :p", p=pid
+        ):
+            self.movements.append({"product_id": pid, "business": business, **opening})
         return pid
 
     def add_sale(
@@ -156,6 +160,20 @@ class History:
                 acc[2] += 1
         return {pid: tuple(v) for pid, v in out.items()}
 
+    def low_stock_count(self, businesses) -> int:
+        """Active tracked products whose level (their ledger sum) is at or below their reorder level."""
+        levels: dict[int, Decimal] = {}
+        for m in self.movements:
+            levels[m["product_id"]] = levels.get(m["product_id"], Decimal(0)) + m["quantity"]
+        return sum(
+            1
+            for pid, p in self.products.items()
+            if p["business"] in businesses
+            and p.get("track_stock", True)
+            and p.get("active", True)
+            and levels.get(pid, Decimal(0)) <= Decimal(p.get("reorder_level", "0"))
+        )
+
     def stock(self, businesses, first, last) -> dict[int, dict[str, Decimal]]:
         out: dict[int, dict[str, Decimal]] = {}
         for m in self.movements:
@@ -186,7 +204,7 @@ def build(now: dt.datetime | None = None, days: int = 4, seed: int = 5) -> Histo
             ),
         ],
     }
-    for pid in (catalogue["retail"][0], catalogue["retail"][1], catalogue["water"][1]):
+    for pid in catalogue["retail"][:2]:  # a restock; the water bottle stays below its reorder level
         history.add_movement(
             pid,
             "receive",
