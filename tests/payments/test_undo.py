@@ -35,6 +35,7 @@ def _stock(app_for, product_id: int) -> Decimal:
 
 
 def _movements(app_for, product_id: int) -> list[tuple[str, Decimal]]:
+    """The product's movements after its opening stock (the test helper receives that first)."""
     from inventory.models import StockMovement
     from inventory.models import db as inventory_db
 
@@ -42,7 +43,7 @@ def _movements(app_for, product_id: int) -> list[tuple[str, Decimal]]:
         rows = inventory_db.session.scalars(
             sa.select(StockMovement).where(StockMovement.product_id == product_id).order_by(StockMovement.id)
         )
-        return [(m.kind, m.quantity) for m in rows]
+        return [(m.kind, m.quantity) for m in rows if m.reason != "opening stock"]
 
 
 def _events(app, name: str) -> int:
