@@ -16,6 +16,7 @@ SECRET_VARIABLES = (
     "MPESA_PASSKEY",
     "MPESA_CONSUMER_KEY",
     "MPESA_CONSUMER_SECRET",
+    "MPESA_SECURITY_CREDENTIAL",
 )
 # Exact values published in this repository or in Daraja's sandbox documentation.
 KNOWN_VALUES = frozenset(

@@ -162,12 +162,20 @@ def set_void_window(body: dict, business: str):
 )
 def refund_sale(body: dict, sale_id: int):
     """Pay money back on a paid sale, whole (no `lines`) or by line and quantity, once per
-    Idempotency-Key; never more than was paid. Damaged goods are written off, others restocked."""
+    Idempotency-Key; never more than was paid. Damaged goods are written off, others restocked.
+    `cash` is paid at once; an M-Pesa sale can also be refunded through Daraja (`reversal` of its
+    receipt, or `b2c` to `phone`): pending until Daraja's result, failed refunds free their amount."""
     wanted = None
     if body["lines"] is not None:
         wanted = [refunds.Wanted(w["sale_line_id"], w["quantity"], w["damaged"]) for w in body["lines"]]
     refund = refunds.refund_sale(
-        sale_id, _idempotency_key(), wanted, body["channel"], body["reason"], current_principal()
+        sale_id,
+        _idempotency_key(),
+        wanted,
+        body["channel"],
+        body["reason"],
+        current_principal(),
+        body["phone"],
     )
     return jsonify(refund), 201
 

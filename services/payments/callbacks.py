@@ -122,3 +122,49 @@ def parse_c2b(body: Any) -> C2BConfirmation:
         raise BadCallback(errors)
     # MSISDN may be masked or hashed: stored as given, never interpreted.
     return C2BConfirmation(trans_id, amount, bill_ref.strip(), str(msisdn), str(shortcode))
+
+
+@dataclass(frozen=True)
+class RefundResultBody:
+    """A reversal / B2C result, a queue timeout, or a status query's answer, keyed by the refund's
+    OriginatorConversationID (for a status answer: the one in its ResultParameters)."""
+
+    originator_conversation_id: str
+    result_code: str
+    result_desc: str
+    receipt: str | None
+    transaction_status: str | None  # status answers only: "Completed" / "Failed"
+
+
+def parse_refund_result(body: Any, status_answer: bool = False) -> RefundResultBody:
+    """`{"Result": {...}}`; BadCallback if anything we rely on is off."""
+    result = body.get("Result") if isinstance(body, dict) else None
+    if not isinstance(result, dict):
+        raise BadCallback({"Result": ["missing or not an object"]})
+    errors: dict[str, list[str]] = {}
+    code = result.get("ResultCode")
+    # An integer for B2C, a string such as "R000001" for reversals.
+    if isinstance(code, bool) or not isinstance(code, int | str) or not 1 <= len(str(code)) <= 16:
+        errors["ResultCode"] = ["must be an integer or a code of 1..16 characters"]
+    desc = result.get("ResultDesc", "")
+    if not isinstance(desc, str):
+        errors["ResultDesc"] = ["must be a string"]
+    parameters = result.get("ResultParameters", {})
+    items = parameters.get("ResultParameter", []) if isinstance(parameters, dict) else None
+    if isinstance(items, dict):  # a single parameter comes as an object, not a list
+        items = [items]
+    if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("Key"), str) for i in items):
+        errors["ResultParameters"] = ["must be a list of {Key, Value}"]
+        items = []
+    values = {i["Key"]: i.get("Value") for i in items}
+    source = values if status_answer else result
+    originator = _text(source.get("OriginatorConversationID"), "OriginatorConversationID", 64, errors)
+    receipt = values.get("ReceiptNo") if status_answer else result.get("TransactionID")
+    if receipt is not None and (not isinstance(receipt, str) or len(receipt) > 32):
+        errors["TransactionID"] = ["must be a string of at most 32 characters"]
+    status = values.get("TransactionStatus") if status_answer else None
+    if status_answer and status not in ("Completed", "Failed"):
+        errors["TransactionStatus"] = ["must be Completed or Failed"]
+    if errors:
+        raise BadCallback(errors)
+    return RefundResultBody(originator, str(code), desc[:255], receipt or None, status)

@@ -10,7 +10,14 @@ from common.config import ConfigError, Settings, load_settings, optional
 
 SERVICE = "payments"
 # Secrets: a missing one stops the service with a message naming it.
-REQUIRED = ("MPESA_CONSUMER_KEY", "MPESA_CONSUMER_SECRET", "MPESA_PASSKEY", "MPESA_WEBHOOK_SECRET")
+REQUIRED = (
+    "MPESA_CONSUMER_KEY",
+    "MPESA_CONSUMER_SECRET",
+    "MPESA_PASSKEY",
+    "MPESA_WEBHOOK_SECRET",
+    # The initiator's password encrypted with Safaricom's certificate (reversal, B2C, status query).
+    "MPESA_SECURITY_CREDENTIAL",
+)
 TRANSACTION_TYPES = ("CustomerPayBillOnline", "CustomerBuyGoodsOnline")
 
 
@@ -27,6 +34,10 @@ class MpesaSettings:
     transaction_type: str
     callback_base_url: str
     webhook_secret: str
+    # Money back (reversal, B2C, transaction status): the API operator and its encrypted password.
+    initiator_name: str
+    security_credential: str
+    b2c_shortcode: str
     # A pending push is first queried this long after it was made, then with doubling backoff.
     query_after_seconds: int
     query_max_attempts: int
@@ -50,6 +61,12 @@ def mpesa_settings(base: Settings, env: Mapping[str, str] | None = None) -> Mpes
         raise ConfigError(f"MPESA_TRANSACTION_TYPE must be one of {', '.join(TRANSACTION_TYPES)}")
     if len(base.extra["MPESA_WEBHOOK_SECRET"]) < 16:
         raise ConfigError("MPESA_WEBHOOK_SECRET must be at least 16 characters")
+    initiator_name = optional("MPESA_INITIATOR_NAME", "testapi", env)
+    if not 1 <= len(initiator_name) <= 64:
+        raise ConfigError("MPESA_INITIATOR_NAME must be 1..64 characters")
+    b2c_shortcode = optional("MPESA_B2C_SHORTCODE", "600000", env)
+    if not (b2c_shortcode.isdigit() and 5 <= len(b2c_shortcode) <= 7):
+        raise ConfigError("MPESA_B2C_SHORTCODE must be 5..7 digits")
     base_url = optional("MPESA_BASE_URL", "http://127.0.0.1:5005", env)
     callback_base_url = optional("MPESA_CALLBACK_BASE_URL", "http://127.0.0.1:8080", env)
     # Safaricom only calls back to https; the local simulator is happy with http.
@@ -66,6 +83,9 @@ def mpesa_settings(base: Settings, env: Mapping[str, str] | None = None) -> Mpes
             transaction_type=transaction_type,
             callback_base_url=callback_base_url.rstrip("/"),
             webhook_secret=base.extra["MPESA_WEBHOOK_SECRET"],
+            initiator_name=initiator_name,
+            security_credential=base.extra["MPESA_SECURITY_CREDENTIAL"],
+            b2c_shortcode=b2c_shortcode,
             query_after_seconds=int(optional("MPESA_QUERY_AFTER_SECONDS", "30", env)),
             query_max_attempts=int(optional("MPESA_QUERY_MAX_ATTEMPTS", "8", env)),
             query_max_backoff_seconds=int(optional("MPESA_QUERY_MAX_BACKOFF_SECONDS", "300", env)),

@@ -9,7 +9,7 @@ from contracts import EventApplied, consumes
 from common.job_context import service_job
 from common.periodic import every
 
-from .services import outbox, repair, stk_callbacks, stk_sweep
+from .services import daraja_refunds, outbox, repair, stk_callbacks, stk_sweep
 
 log = logging.getLogger("tomtin.payments.jobs")
 
@@ -32,6 +32,19 @@ def outbox_acknowledged(event: EventApplied) -> bool:
 def apply_stk_callback(callback_id: int) -> str:
     """Apply one stored STK callback (idempotent)."""
     return stk_callbacks.apply_callback(callback_id)
+
+
+@service_job("payments")
+def apply_refund_result(result_id: int) -> str:
+    """Apply one stored Daraja refund result (idempotent)."""
+    return daraja_refunds.apply_result(result_id)
+
+
+@every(seconds=5, queue="default", timeout=240)
+@service_job("payments")
+def sweep_refunds() -> dict[str, int]:
+    """Apply refund results whose job was lost; ask the status of Daraja refunds still pending."""
+    return daraja_refunds.sweep()
 
 
 @every(seconds=5, queue="default", timeout=240)

@@ -17,9 +17,11 @@ audit_log = audit_table(db.metadata)
 METHODS = ("cash", "mpesa")
 PAID_FROM = ("till", "mpesa")
 SALE_STATUSES = ("pending", "paid", "failed", "cancelled", "voided")
-# How money goes back: cash from the till (M-Pesa reversal and B2C come with their callbacks).
-REFUND_CHANNELS = ("cash",)
-REFUND_STATUSES = ("pending", "paid", "failed")
+# How money goes back: cash from the till, or through Daraja (reversal of the sale's receipt, or
+# B2C to the customer's phone), which stay pending until Daraja's result.
+REFUND_CHANNELS = ("cash", "reversal", "b2c")
+DARAJA_CHANNELS = ("reversal", "b2c")
+REFUND_STATUSES = ("pending", "paid", "failed", "needs_review")
 ORDER_STATUSES = ("received", "washing", "drying", "ready", "collected")
 PAYMENT_STATUSES = ("pending", "paid", "failed", "needs_review", "unmatched")
 
@@ -247,8 +249,8 @@ class Refund(db.Model):
 
     __tablename__ = "refunds"
     __table_args__ = (
-        sa.CheckConstraint("channel IN ('cash')", name="channel"),
-        sa.CheckConstraint("status IN ('pending', 'paid', 'failed')", name="status"),
+        sa.CheckConstraint("channel IN ('cash', 'reversal', 'b2c')", name="channel"),
+        sa.CheckConstraint("status IN ('pending', 'paid', 'failed', 'needs_review')", name="status"),
         sa.CheckConstraint("amount > 0", name="amount_positive"),
         sa.Index("ix_refunds_business_created", "business", "created_at"),
     )
@@ -267,6 +269,17 @@ class Refund(db.Model):
     created_at = created_at_column()
     updated_at = updated_at_column()
     paid_at = sa.Column(sa.DateTime(timezone=True))
+    # Daraja refunds: who is paid (B2C), what is reversed, Daraja's ids and result, the status sweep.
+    phone = sa.Column(sa.String(12))
+    original_receipt = sa.Column(sa.String(32))
+    # The key Daraja's results and the status query's answers carry back to us.
+    originator_conversation_id = sa.Column(sa.String(64), unique=True)
+    conversation_id = sa.Column(sa.String(64))
+    receipt = sa.Column(sa.String(32))
+    result_code = sa.Column(sa.String(16))
+    result_desc = sa.Column(sa.String(255))
+    query_attempts = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
+    next_query_at = sa.Column(sa.DateTime(timezone=True))
     sale = db.relationship(Sale, back_populates="refunds")
     lines = db.relationship("RefundLine", back_populates="refund", order_by="RefundLine.id")
 
@@ -289,6 +302,27 @@ class RefundLine(db.Model):
     damaged = sa.Column(sa.Boolean, nullable=False)
     refund = db.relationship(Refund, back_populates="lines")
     sale_line = db.relationship(SaleLine, back_populates="refund_lines")
+
+
+class RefundResult(db.Model):
+    """A raw Daraja result for a refund (its result, queue timeout or status answer); a job applies it."""
+
+    __tablename__ = "refund_results"
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('result', 'timeout', 'status')", name="kind"),
+        sa.Index(
+            "ix_refund_results_unapplied", "received_at", postgresql_where=sa.text("applied_at IS NULL")
+        ),
+    )
+
+    id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
+    kind = sa.Column(sa.String(8), nullable=False)
+    originator_conversation_id = sa.Column(sa.String(64), nullable=False)
+    raw = sa.Column(sa.Text, nullable=False)
+    source_ip = sa.Column(sa.String(64))
+    received_at = created_at_column()
+    applied_at = sa.Column(sa.DateTime(timezone=True))
+    outcome = sa.Column(sa.String(64))
 
 
 class MpesaCallback(db.Model):

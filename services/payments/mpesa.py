@@ -1,4 +1,5 @@
-"""The Daraja client: one cached OAuth token for every process, STK push and STK query.
+"""The Daraja client: one cached OAuth token for every process, STK push and query, and money back
+(transaction reversal, B2C payment, transaction status query).
 
 Knows Daraja's wire format only; what a result means for a sale is decided in services.py.
 """
@@ -28,6 +29,7 @@ INVALID_TOKEN = "404.001.03"
 BEING_PROCESSED = "500.001.1001"
 ACCOUNT_REFERENCE_MAX = 12
 TRANSACTION_DESC_MAX = 13
+REMARKS_MAX = 100
 
 
 class DarajaError(Exception):
@@ -45,6 +47,14 @@ class PushAccepted:
     merchant_request_id: str
     checkout_request_id: str
     customer_message: str
+
+
+@dataclass(frozen=True)
+class RequestAccepted:
+    """Daraja took a reversal, B2C or status request; its result comes later to our ResultURL."""
+
+    originator_conversation_id: str
+    conversation_id: str
 
 
 @dataclass(frozen=True)
@@ -216,6 +226,77 @@ class DarajaClient:
                 f"Daraja query answered an unreadable ResultCode {answer.get('ResultCode')!r}"
             ) from exc
         return QueryResult(code, str(answer.get("ResultDesc", "")))
+
+
+    # --- Money back: each answer is only an acknowledgement; the result is POSTed to our hooks ---
+    def refund_urls(self, result: str) -> tuple[str, str]:
+        """(ResultURL, QueueTimeOutURL): `result` is "result" (reversal, B2C) or "status" (query)."""
+        base = f"{self.settings.callback_base_url}/hooks/mpesa/{self.settings.webhook_secret}/refund"
+        return f"{base}/{result}", f"{base}/timeout"
+
+    def _money_back(self, path: str, body: dict[str, Any]) -> RequestAccepted:
+        answer = self._post(path, body)
+        if str(answer.get("ResponseCode")) != "0" or not answer.get("ConversationID"):
+            raise DarajaError(str(answer.get("ResponseDescription") or "Daraja did not accept the request."))
+        return RequestAccepted(str(answer.get("OriginatorConversationID", "")), str(answer["ConversationID"]))
+
+    def reversal(self, receipt: str, amount: int, remarks: str) -> RequestAccepted:
+        """Reverse the customer's payment `receipt` for `amount` whole shillings."""
+        result_url, timeout_url = self.refund_urls("result")
+        return self._money_back(
+            "/mpesa/reversal/v1/request",
+            {
+                "Initiator": self.settings.initiator_name,
+                "SecurityCredential": self.settings.security_credential,
+                "CommandID": "TransactionReversal",
+                "TransactionID": receipt,
+                "Amount": amount,
+                "ReceiverParty": self.settings.shortcode,
+                "RecieverIdentifierType": "11",  # Daraja's own spelling
+                "ResultURL": result_url,
+                "QueueTimeOutURL": timeout_url,
+                "Remarks": remarks[:REMARKS_MAX],
+                "Occasion": "",
+            },
+        )
+
+    def b2c(self, originator_id: str, phone: str, amount: int, remarks: str) -> RequestAccepted:
+        """Pay `amount` whole shillings to `phone`; `originator_id` is ours and unique (v3)."""
+        result_url, timeout_url = self.refund_urls("result")
+        return self._money_back(
+            "/mpesa/b2c/v3/paymentrequest",
+            {
+                "OriginatorConversationID": originator_id,
+                "InitiatorName": self.settings.initiator_name,
+                "SecurityCredential": self.settings.security_credential,
+                "CommandID": "BusinessPayment",
+                "Amount": amount,
+                "PartyA": self.settings.b2c_shortcode,
+                "PartyB": phone,
+                "Remarks": remarks[:REMARKS_MAX],
+                "QueueTimeOutURL": timeout_url,
+                "ResultURL": result_url,
+                "Occasion": "",
+            },
+        )
+
+    def transaction_status(self, originator_id: str) -> RequestAccepted:
+        """Ask what became of a reversal or B2C payment; the answer is POSTed to our status hook."""
+        result_url, timeout_url = self.refund_urls("status")
+        return self._money_back(
+            "/mpesa/transactionstatus/v1/query",
+            {
+                "Initiator": self.settings.initiator_name,
+                "SecurityCredential": self.settings.security_credential,
+                "CommandID": "TransactionStatusQuery",
+                "OriginalConversationID": originator_id,
+                "PartyA": self.settings.shortcode,
+                "IdentifierType": "4",
+                "ResultURL": result_url,
+                "QueueTimeOutURL": timeout_url,
+                "Remarks": "refund status",
+            },
+        )
 
 
 def c2b_urls(base_url: str, secret: str) -> tuple[str, str]:

@@ -40,6 +40,12 @@ class RefundSchema(Schema):
     reason = fields.String()
     created_at = fields.DateTime()
     paid_at = fields.DateTime(allow_none=True)
+    # Daraja refunds: whom B2C pays, the receipt reversed, M-Pesa's receipt and result once known.
+    phone = fields.String(allow_none=True)
+    original_receipt = fields.String(allow_none=True)
+    receipt = fields.String(allow_none=True)
+    result_code = fields.String(allow_none=True)
+    result_desc = fields.String(allow_none=True)
     lines = fields.List(fields.Nested(RefundLineSchema))
 
 
@@ -167,6 +173,8 @@ class NewRefundSchema(Schema):
 
     channel = fields.String(required=True, validate=validate.OneOf(REFUND_CHANNELS))
     reason = PlainText(required=True, validate=validate.Length(min=1, max=200))
+    # b2c only: the phone paid (default: the phone that paid the sale by STK push).
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=20))
     lines = fields.List(
         fields.Nested(RefundLineRequestSchema),
         load_default=None,

@@ -17,7 +17,7 @@ from common.errors import InvalidInput, NotFound
 from common.jsonbody import BadJson, loads
 
 from .callbacks import BadCallback, parse_c2b, parse_stk
-from .services import c2b, stk_callbacks
+from .services import c2b, daraja_refunds, stk_callbacks
 
 bp = Blueprint("hooks", __name__, url_prefix="/hooks", description="M-Pesa callbacks (Daraja)")
 log = logging.getLogger("tomtin.payments.hooks")
@@ -97,3 +97,37 @@ def c2b_confirmation(secret: str):
     body, raw = _checked_body(secret)
     c2b.confirm(_parsed(parse_c2b, body), raw)
     return {"ResultCode": 0, "ResultDesc": "Success"}
+
+
+def _refund_hook(secret: str, kind: str):
+    body, raw = _checked_body(secret)
+    try:
+        result_id = daraja_refunds.store_result(kind, body, raw, _source_ip())
+    except BadCallback as exc:
+        raise InvalidInput("The callback body is not a valid Daraja result.", exc.errors) from exc
+    daraja_refunds.enqueue_apply(result_id)
+    return {"ResultCode": 0, "ResultDesc": "Accepted"}
+
+
+@bp.post("/mpesa/<secret>/refund/result")
+@_HOOK_DOC
+@public
+def refund_result(secret: str):
+    """A reversal's or B2C payment's result: stored raw, acknowledged, applied once by a job."""
+    return _refund_hook(secret, "result")
+
+
+@bp.post("/mpesa/<secret>/refund/timeout")
+@_HOOK_DOC
+@public
+def refund_timeout(secret: str):
+    """Daraja's queue timed out a refund request: stored; the refund's status is asked about next."""
+    return _refund_hook(secret, "timeout")
+
+
+@bp.post("/mpesa/<secret>/refund/status")
+@_HOOK_DOC
+@public
+def refund_status(secret: str):
+    """The transaction status query's answer about a refund: stored raw, applied once by a job."""
+    return _refund_hook(secret, "status")

@@ -55,6 +55,7 @@ def service_environment() -> dict[str, str]:
         "MPESA_PASSKEY": MPESA_PASSKEY,
         "MPESA_SHORTCODE": "174379",
         "MPESA_WEBHOOK_SECRET": MPESA_WEBHOOK_SECRET,
+        "MPESA_SECURITY_CREDENTIAL": "test-secret-security-credential-8d2f",
         "MPESA_QUERY_AFTER_SECONDS": "2",
         "MPESA_QUERY_MAX_ATTEMPTS": "4",
         "MPESA_QUERY_MAX_BACKOFF_SECONDS": "2",

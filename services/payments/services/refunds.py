@@ -21,9 +21,9 @@ from common.cache import invalidate
 from common.errors import Conflict, InvalidInput, NotFound
 from common.money import to_money
 
-from ..models import Refund, RefundLine, Sale, SaleLine, db, touch_sale
+from ..models import DARAJA_CHANNELS, Refund, RefundLine, Sale, SaleLine, db, touch_sale
 from ..schemas import RefundSchema
-from . import outbox
+from . import daraja_refunds, outbox
 from .sales import replay_of, request_hash
 
 IDEMPOTENCY_CONSTRAINT = "uq_refunds_idempotency_key"
@@ -45,13 +45,18 @@ def refund_sale(
     channel: str,
     reason: str,
     actor: Principal,
+    phone: str | None = None,
 ) -> dict[str, Any]:
-    """Record a refund once per key; `lines` None refunds everything not refunded yet."""
+    """Record a refund once per key; `lines` None refunds everything not refunded yet.
+
+    Cash is paid at once; a Daraja refund (reversal, b2c) is stored pending, then sent to Daraja.
+    """
     digest = request_hash(
         str(sale_id),
         {
             "channel": channel,
             "reason": reason,
+            "phone": phone,
             "lines": None
             if lines is None
             else [[w.sale_line_id, f"{w.quantity:.3f}", w.damaged] for w in lines],
@@ -78,13 +83,19 @@ def refund_sale(
     refund.amount = sum((line.amount for line in refund.lines), Decimal("0.00"))
     if refund.amount <= 0:
         raise InvalidInput("Nothing to refund: the amount would be zero.", {"lines": ["Refund more."]})
-    # Cash leaves the till at once; M-Pesa channels would wait for Daraja's result.
-    refund.status = "paid"
+    by_daraja = channel in DARAJA_CHANNELS
+    if by_daraja:
+        # Pending still counts against what can be refunded: stored under this same sale lock.
+        daraja_refunds.prepare(refund, sale, phone)
+        refund.status = "pending"
+    else:  # cash leaves the till at once
+        refund.status = "paid"
     db.session.add(refund)
     try:
         db.session.flush()
-        refund.paid_at = refund.created_at
-        outbox.refund_paid(refund)
+        if not by_daraja:
+            refund.paid_at = refund.created_at
+            outbox.refund_paid(refund)
         touch_sale(sale.id)
         body = RefundSchema().dump(refund)
         refund.response_body = body
@@ -99,7 +110,21 @@ def refund_sale(
         return replay
     invalidate("sales", sale.business)
     outbox.kick()
+    if by_daraja:
+        body = _sent(refund.id)
     return body
+
+
+def _sent(refund_id: int) -> dict[str, Any]:
+    """Send a pending refund to Daraja; the answer (with Daraja's ids) becomes the replayed body."""
+    try:
+        daraja_refunds.send(refund_id)
+    finally:
+        refund = db.session.get(Refund, refund_id)
+        db.session.refresh(refund)
+        refund.response_body = RefundSchema().dump(refund)
+        db.session.commit()
+    return refund.response_body
 
 
 def _refund_lines(sale: Sale, wanted: list[Wanted] | None) -> list[RefundLine]:
