@@ -153,7 +153,9 @@ def parse_refund_result(body: Any, status_answer: bool = False) -> RefundResultB
     items = parameters.get("ResultParameter", []) if isinstance(parameters, dict) else None
     if isinstance(items, dict):  # a single parameter comes as an object, not a list
         items = [items]
-    if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("Key"), str) for i in items):
+    if not isinstance(items, list) or not all(
+        isinstance(i, dict) and isinstance(i.get("Key"), str) for i in items
+    ):
         errors["ResultParameters"] = ["must be a list of {Key, Value}"]
         items = []
     values = {i["Key"]: i.get("Value") for i in items}

@@ -227,7 +227,6 @@ class DarajaClient:
             ) from exc
         return QueryResult(code, str(answer.get("ResultDesc", "")))
 
-
     # --- Money back: each answer is only an acknowledgement; the result is POSTed to our hooks ---
     def refund_urls(self, result: str) -> tuple[str, str]:
         """(ResultURL, QueueTimeOutURL): `result` is "result" (reversal, B2C) or "status" (query)."""

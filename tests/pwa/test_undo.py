@@ -89,3 +89,34 @@ def test_refund_one_line_of_an_m_pesa_sale_in_cash(stack, shop, logins, owner_to
         "50.00",
         "1.000",
     )
+
+
+PAID_BACK = {"en": "Paid back", "sw": "Imerudishwa"}
+
+
+@pytest.mark.parametrize("language", ["en", "sw"])
+def test_refund_one_line_of_an_m_pesa_sale_by_reversal(stack, shop, logins, owner_token, page, language):
+    page.set_viewport_size({"width": 320, "height": 780})
+    sale = _sale(stack, owner_token, shop["REFILL-20L"], "mpesa")
+    _post(stack, owner_token, f"/payments/sales/{sale['id']}/stk-push", {"phone": "0712345678"})
+    deadline = time.monotonic() + 20
+    while _server_sale(stack, owner_token, sale["id"])["status"] != "paid":
+        assert time.monotonic() < deadline, "the simulator's payment never arrived"
+        time.sleep(0.3)
+    use_language(page, stack, logins["owner"], language)
+    page.goto(f"/#/sales/{sale['id']}")
+    page.locator("#undo-reason").fill("one bottle leaked")
+    page.locator('input[name="refund-channel"][value="reversal"]').check()
+    page.locator("[data-line] input[inputmode=decimal]").fill("1")
+    _fits(page)
+    page.locator("[data-line] button").click()
+    # Pending first, then the live status turns to paid when the simulator's result is applied.
+    refund = page.locator("[data-refund]")
+    expect(refund).to_have_attribute("data-status", "paid", timeout=20000)
+    expect(refund).to_contain_text(PAID_BACK[language])
+    _fits(page)
+    listed = _server_sale(stack, owner_token, sale["id"])
+    assert (listed["refunded"], [(r["channel"], r["status"]) for r in listed["refunds"]]) == (
+        "50.00",
+        [("reversal", "paid")],
+    )

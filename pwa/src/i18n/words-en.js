@@ -163,6 +163,26 @@ export default {
     damaged: 'Damaged: do not put back in stock',
     refund_cash: 'Give money back in cash',
     refund_done: 'Refund recorded. Give the money back from the till.',
+    refund_how: 'How does the money go back?',
+    channel: {
+      cash: 'Cash from the till',
+      reversal: 'Reverse the M-Pesa payment',
+      b2c: 'Send by M-Pesa to the customer',
+    },
+    refund_phone: "Customer's phone (empty: the phone that paid)",
+    refund_phone_hint: 'For example: 0712345678',
+    refund_by: {
+      cash: 'Give money back in cash',
+      reversal: 'Reverse on M-Pesa',
+      b2c: 'Send by M-Pesa',
+    },
+    refund_sent: 'Sent to M-Pesa. Its answer shows below.',
+    refund_status: {
+      pending: 'Waiting for M-Pesa…',
+      paid: 'Paid back',
+      failed: 'M-Pesa refused it; nothing was paid',
+      needs_review: 'No answer from M-Pesa: to check',
+    },
   },
   payment_status: {
     pending: 'not paid yet',

@@ -165,6 +165,26 @@ export default {
     damaged: 'Zimeharibika: zisirudi stoo',
     refund_cash: 'Rudisha pesa taslimu',
     refund_done: 'Urejeshaji umerekodiwa. Rudisha pesa kutoka droo.',
+    refund_how: 'Pesa inarudishwa vipi?',
+    channel: {
+      cash: 'Taslimu kutoka droo',
+      reversal: 'Rudisha malipo ya M-Pesa',
+      b2c: 'Tuma kwa M-Pesa kwa mteja',
+    },
+    refund_phone: 'Simu ya mteja (tupu: simu iliyolipa)',
+    refund_phone_hint: 'Mfano: 0712345678',
+    refund_by: {
+      cash: 'Rudisha pesa taslimu',
+      reversal: 'Rudisha kwenye M-Pesa',
+      b2c: 'Tuma kwa M-Pesa',
+    },
+    refund_sent: 'Imetumwa kwa M-Pesa. Jibu lake linaonekana hapa chini.',
+    refund_status: {
+      pending: 'Inasubiri M-Pesa…',
+      paid: 'Imerudishwa',
+      failed: 'M-Pesa imekataa; hakuna kilicholipwa',
+      needs_review: 'Hakuna jibu kutoka M-Pesa: ya kukagua',
+    },
   },
   payment_status: {
     pending: 'deni, bado hajalipa',

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { html } from '../html.js'
 import { api } from '../api.js'
 import { useResource } from '../hooks.js'
@@ -49,7 +49,17 @@ function SaleDetail({ runtime, id }) {
   const [done, setDone] = useState(null)
   // One key per refund until it is recorded: a retry after a lost answer is not a second refund.
   const [key, setKey] = useState(newUuid)
+  // How an M-Pesa sale is paid back: cash from the till, a reversal, or B2C to a phone.
+  const [channel, setChannel] = useState('cash')
+  const [phone, setPhone] = useState('')
   const s = sale.data
+  const waiting = (s?.refunds ?? []).some((r) => r.status === 'pending')
+  // While M-Pesa has not answered a refund yet, ask again every few seconds.
+  useEffect(() => {
+    if (!waiting) return undefined
+    const timer = setInterval(() => sale.refresh(), 3000)
+    return () => clearInterval(timer)
+  }, [waiting])
 
   async function send(path, body, headers) {
     setBusy(true)
@@ -71,10 +81,12 @@ function SaleDetail({ runtime, id }) {
   }
 
   async function refund(line, quantity, damaged) {
-    const body = { channel: 'cash', reason, lines: [{ sale_line_id: line.id, quantity, damaged }] }
+    const how = s.method === 'mpesa' ? channel : 'cash'
+    const body = { channel: how, reason, lines: [{ sale_line_id: line.id, quantity, damaged }] }
+    if (how === 'b2c' && phone.trim()) body.phone = phone.trim()
     if (await send(`/payments/sales/${id}/refunds`, body, { 'Idempotency-Key': key })) {
       setKey(newUuid())
-      setDone(t('sales.refund_done'))
+      setDone(t(how === 'cash' ? 'sales.refund_done' : 'sales.refund_sent'))
     }
   }
 
@@ -103,10 +115,17 @@ function SaleDetail({ runtime, id }) {
           <input id="undo-reason" maxlength="200" placeholder=${t('sales.reason_hint')} value=${reason}
             onInput=${(e) => setReason(e.currentTarget.value)} />`
         }
+        ${
+          s.status === 'paid' &&
+          s.method === 'mpesa' &&
+          html`<${RefundChannel} channel=${channel} onChannel=${setChannel} phone=${phone} onPhone=${setPhone} />`
+        }
         ${s.lines.map(
           (line) =>
-            html`<${Line} key=${line.id} line=${line} canRefund=${s.status === 'paid'} busy=${busy || !reason.trim()} onRefund=${refund} />`,
+            html`<${Line} key=${line.id} line=${line} canRefund=${s.status === 'paid'} busy=${busy || !reason.trim()}
+              label=${t(s.method === 'mpesa' ? `sales.refund_by.${channel}` : 'sales.refund_cash')} onRefund=${refund} />`,
         )}
+        <${MpesaRefunds} refunds=${s.refunds ?? []} />
         ${
           canVoid &&
           html`<button class="button danger" type="button" disabled=${busy || !reason.trim()} onClick=${voidSale}>
@@ -121,8 +140,46 @@ function SaleDetail({ runtime, id }) {
   `
 }
 
-/** One sale line; while some of it can still go back, a quantity to refund in cash. */
-function Line({ line, canRefund, busy, onRefund }) {
+/** How an M-Pesa sale's money goes back; B2C may name another phone than the one that paid. */
+function RefundChannel({ channel, onChannel, phone, onPhone }) {
+  return html`
+    <fieldset class="refund-channel column">
+      <legend>${t('sales.refund_how')}</legend>
+      ${['cash', 'reversal', 'b2c'].map(
+        (c) => html`<label class="check" key=${c}>
+          <input type="radio" name="refund-channel" value=${c} checked=${channel === c} onChange=${() => onChannel(c)} />
+          ${t(`sales.channel.${c}`)}
+        </label>`,
+      )}
+      ${
+        channel === 'b2c' &&
+        html`<label for="refund-phone">${t('sales.refund_phone')}</label>
+        <input id="refund-phone" type="tel" inputmode="tel" maxlength="20" placeholder=${t('sales.refund_phone_hint')} value=${phone}
+          onInput=${(e) => onPhone(e.currentTarget.value)} />`
+      }
+    </fieldset>
+  `
+}
+
+/** Refunds paid back through M-Pesa, with where each one stands (refreshed while one waits). */
+function MpesaRefunds({ refunds }) {
+  const sent = refunds.filter((r) => r.channel !== 'cash')
+  if (!sent.length) return null
+  return html`
+    <ul class="mpesa-refunds column" data-testid="mpesa-refunds">
+      ${sent.map(
+        (r) => html`<li key=${r.id} data-refund=${r.id} data-status=${r.status}>
+          <span>${t(`sales.channel.${r.channel}`)} · <span class="nowrap">${formatMoney(r.amount)}</span></span>
+          <strong>${t(`sales.refund_status.${r.status}`)}</strong>
+          ${r.status === 'failed' && r.result_desc && html`<span>${r.result_desc}</span>`}
+        </li>`,
+      )}
+    </ul>
+  `
+}
+
+/** One sale line; while some of it can still go back, a quantity to refund (cash or M-Pesa). */
+function Line({ line, canRefund, busy, label, onRefund }) {
   const left = Number(line.quantity) - Number(line.refunded_quantity)
   const [quantity, setQuantity] = useState(String(left > 0 ? Math.min(1, left) : 0))
   const [damaged, setDamaged] = useState(false)
@@ -146,7 +203,7 @@ function Line({ line, canRefund, busy, onRefund }) {
         </label>
         </div>
         <button class="button secondary" type="button" disabled=${busy} onClick=${() => onRefund(line, quantity, damaged)}>
-          <${Icon} name="coins" size=${20} /> ${t('sales.refund_cash')}
+          <${Icon} name="coins" size=${20} /> ${label}
         </button>`
       }
     </div>

@@ -43,7 +43,8 @@ def prepare(refund: Refund, sale: Sale, phone: str | None) -> None:
     """Check a Daraja refund against its (locked) sale and fill in whom it pays; 4xx when it cannot be."""
     if sale.method != "mpesa":
         raise Conflict(
-            f"Sale {sale.id} was paid in cash: refund it in cash.", {"channel": ["Only cash for a cash sale."]}
+            f"Sale {sale.id} was paid in cash: refund it in cash.",
+            {"channel": ["Only cash for a cash sale."]},
         )
     if refund.amount != refund.amount.to_integral_value():
         raise InvalidInput(
@@ -93,7 +94,9 @@ def send(refund_id: int) -> None:
         _refused(refund_id, exc)
         raise MpesaUnavailable(f"M-Pesa did not take the refund: {exc.message}") from exc
     refund = db.session.scalar(sa.select(Refund).where(Refund.id == refund_id).with_for_update())
-    refund.originator_conversation_id = accepted.originator_conversation_id or refund.originator_conversation_id
+    refund.originator_conversation_id = (
+        accepted.originator_conversation_id or refund.originator_conversation_id
+    )
     refund.conversation_id = accepted.conversation_id
     refund.next_query_at = utcnow() + dt.timedelta(seconds=mpesa_settings().query_after_seconds)
     db.session.commit()
@@ -169,7 +172,9 @@ def apply_result(result_id: int) -> str:
         db.session.rollback()  # its refund may still be storing Daraja's ids: the sweep retries
         return "waiting"
     if refund is None:
-        log.warning("refund result for an unknown OriginatorConversationID %s", row.originator_conversation_id)
+        log.warning(
+            "refund result for an unknown OriginatorConversationID %s", row.originator_conversation_id
+        )
     outcome = "unknown refund" if refund is None else _apply(refund, row.kind, result)
     row.applied_at = utcnow()
     row.outcome = outcome
@@ -249,10 +254,18 @@ def _query_one(refund: Refund) -> None:
     settings = mpesa_settings()
     refund.query_attempts += 1
     if refund.query_attempts > settings.query_max_attempts:
-        _settle(refund, "needs_review", None, None, f"no result after {settings.query_max_attempts} status queries")
+        _settle(
+            refund,
+            "needs_review",
+            None,
+            None,
+            f"no result after {settings.query_max_attempts} status queries",
+        )
         touch_sale(refund.sale_id)
     else:
-        delay = min(settings.query_after_seconds * 2**refund.query_attempts, settings.query_max_backoff_seconds)
+        delay = min(
+            settings.query_after_seconds * 2**refund.query_attempts, settings.query_max_backoff_seconds
+        )
         refund.next_query_at = utcnow() + dt.timedelta(seconds=delay)
         try:
             daraja().transaction_status(refund.originator_conversation_id)

@@ -72,8 +72,15 @@ def downgrade() -> None:
     op.drop_index("ix_refunds_pending_query", "refunds", schema=SCHEMA)
     op.drop_constraint("uq_refunds_originator_conversation_id", "refunds", schema=SCHEMA)
     for name in (
-        "phone", "original_receipt", "originator_conversation_id", "conversation_id", "receipt",
-        "result_code", "result_desc", "query_attempts", "next_query_at",
+        "phone",
+        "original_receipt",
+        "originator_conversation_id",
+        "conversation_id",
+        "receipt",
+        "result_code",
+        "result_desc",
+        "query_attempts",
+        "next_query_at",
     ):
         op.drop_column("refunds", name, schema=SCHEMA)
     op.drop_constraint(CHANNEL, "refunds", schema=SCHEMA)
