@@ -35,6 +35,17 @@ def _server_sale(stack, token: str, sale_id: int) -> dict:
     return next(s for s in server_sales(stack, "water", token) if s["id"] == sale_id)
 
 
+def _paid_mpesa_sale(stack, token: str, product: int) -> dict:
+    """An M-Pesa sale of two, paid by the simulator's STK push (so it has a receipt to reverse)."""
+    sale = _sale(stack, token, product, "mpesa")
+    _post(stack, token, f"/payments/sales/{sale['id']}/stk-push", {"phone": "0712345678"})
+    deadline = time.monotonic() + 20
+    while _server_sale(stack, token, sale["id"])["status"] != "paid":
+        assert time.monotonic() < deadline, "the simulator's payment never arrived"
+        time.sleep(0.3)
+    return sale
+
+
 def _act(page, language: str, button: str, expected: tuple[str, str]) -> None:
     """Tap the button on a phone that fits, then see the answer and still fit."""
     _fits(page)
@@ -63,12 +74,7 @@ def test_void_a_sale_from_the_recent_sales(stack, shop, logins, owner_token, pag
 @pytest.mark.parametrize("language", ["en", "sw"])
 def test_refund_one_line_of_an_m_pesa_sale_in_cash(stack, shop, logins, owner_token, page, language):
     page.set_viewport_size({"width": 360, "height": 780})
-    sale = _sale(stack, owner_token, shop["REFILL-20L"], "mpesa")
-    _post(stack, owner_token, f"/payments/sales/{sale['id']}/stk-push", {"phone": "0712345678"})
-    deadline = time.monotonic() + 20
-    while _server_sale(stack, owner_token, sale["id"])["status"] != "paid":
-        assert time.monotonic() < deadline, "the simulator's payment never arrived"
-        time.sleep(0.3)
+    sale = _paid_mpesa_sale(stack, owner_token, shop["REFILL-20L"])
     use_language(page, stack, logins["owner"], language)
     page.goto(f"/#/sales/{sale['id']}")
     expect(page.locator("button.danger")).to_have_count(0)  # a paid M-Pesa sale is refunded, not voided
@@ -97,12 +103,7 @@ PAID_BACK = {"en": "Paid back", "sw": "Imerudishwa"}
 @pytest.mark.parametrize("language", ["en", "sw"])
 def test_refund_one_line_of_an_m_pesa_sale_by_reversal(stack, shop, logins, owner_token, page, language):
     page.set_viewport_size({"width": 320, "height": 780})
-    sale = _sale(stack, owner_token, shop["REFILL-20L"], "mpesa")
-    _post(stack, owner_token, f"/payments/sales/{sale['id']}/stk-push", {"phone": "0712345678"})
-    deadline = time.monotonic() + 20
-    while _server_sale(stack, owner_token, sale["id"])["status"] != "paid":
-        assert time.monotonic() < deadline, "the simulator's payment never arrived"
-        time.sleep(0.3)
+    sale = _paid_mpesa_sale(stack, owner_token, shop["REFILL-20L"])
     use_language(page, stack, logins["owner"], language)
     page.goto(f"/#/sales/{sale['id']}")
     page.locator("#undo-reason").fill("one bottle leaked")

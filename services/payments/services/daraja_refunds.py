@@ -13,8 +13,6 @@ import datetime as dt
 import json
 import logging
 import uuid
-from collections.abc import Callable
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -29,6 +27,7 @@ from ..mpesa import DarajaError
 from . import outbox
 from .settlement import changed
 from .stk import MpesaUnavailable, daraja, mpesa_settings
+from .stk_sweep import isolated
 
 log = logging.getLogger("tomtin.payments.refunds")
 STALE_RESULT_SECONDS = 5
@@ -219,7 +218,7 @@ def sweep(batch: int = SWEEP_BATCH) -> dict[str, int]:
     ).all()
     db.session.rollback()
     for result_id in stale:
-        _isolated(apply_result, result_id)
+        isolated(apply_result, result_id)
     queried = 0
     for _ in range(batch):
         refund = db.session.scalar(
@@ -236,17 +235,9 @@ def sweep(batch: int = SWEEP_BATCH) -> dict[str, int]:
         if refund is None:
             db.session.rollback()
             break
-        _isolated(_query_one, refund)
+        isolated(_query_one, refund)
         queried += 1
     return {"results": len(stale), "queried": queried}
-
-
-def _isolated(step: Callable[[Any], object], arg: object) -> None:
-    try:
-        step(arg)
-    except Exception:  # noqa: BLE001 - retried on the next sweep
-        db.session.rollback()
-        log.exception("refund sweep step failed for %s", arg)
 
 
 def _query_one(refund: Refund) -> None:

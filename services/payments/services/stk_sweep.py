@@ -34,7 +34,7 @@ def reconcile(batch: int = SWEEP_BATCH) -> dict[str, int]:
     ).all()
     db.session.rollback()
     for callback_id in stale:
-        _isolated(apply_callback, callback_id)
+        isolated(apply_callback, callback_id)
     queried = 0
     for _ in range(batch):
         payment = db.session.scalar(
@@ -47,12 +47,12 @@ def reconcile(batch: int = SWEEP_BATCH) -> dict[str, int]:
         if payment is None:
             db.session.rollback()
             break
-        _isolated(_query_one, payment)
+        isolated(_query_one, payment)
         queried += 1
     return {"callbacks": len(stale), "queried": queried}
 
 
-def _isolated(step: Callable[[Any], object], arg: object) -> None:
+def isolated(step: Callable[[Any], object], arg: object) -> None:
     """One item's failure is logged and must not stop the sweep for every other payment."""
     try:
         step(arg)
