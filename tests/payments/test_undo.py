@@ -262,6 +262,7 @@ def test_report_totals_equal_the_raw_rows_after_a_void_and_a_refund_across_days(
 ):
     from common.timeutil import business_day, day_bounds
     from reporting import services as reports
+    from reporting.models import db as reporting_db
 
     yesterday = business_day() - dt.timedelta(days=1)
     morning = day_bounds(yesterday)[0] + dt.timedelta(hours=9)
@@ -289,7 +290,7 @@ def test_report_totals_equal_the_raw_rows_after_a_void_and_a_refund_across_days(
     with app_for("reporting").app_context():
         report = reports.revenue_report(("water",), yesterday, business_day())
         today = reports.dashboard("water", ("water",))
-        stored = reports.db.session.execute(
+        stored = reporting_db.session.execute(
             sa.text(
                 "SELECT revenue, voided FROM reporting.daily_rollups WHERE business = 'water' AND day = :d"
             ),

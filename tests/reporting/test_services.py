@@ -11,6 +11,7 @@ import known
 import pytest
 from redis import Redis
 
+from common.cache import invalidate
 from common.errors import InvalidInput
 from reporting import services
 from reporting.sql import DAILY_COLUMNS
@@ -137,7 +138,7 @@ def test_closed_days_come_from_rollups_and_today_is_live(ctx, history):
         "UPDATE reporting.daily_rollups SET revenue = 1000000 WHERE business = 'water' AND day = :d",
         d=today - DAY,
     )
-    services.invalidate("reports", "water")
+    invalidate("reports", "water")
     rows = {r["day"]: r for r in services.revenue_report(("water",), today - DAY, today)["rows"]}
     assert rows[today - DAY]["revenue"] == Decimal("1000000")
     history.add_sale(

@@ -1,19 +1,17 @@
-"""payments HTTP API."""
+"""payments HTTP API for sales: recording and listing them, laundry orders, voids, refunds, STK push,
+the owner's review, C2B and the audit trail."""
 
-import uuid
-
-from flask import jsonify, request
+from flask import jsonify
 from flask_smorest import Blueprint
 
 from common.audit import AuditEntrySchema, AuditQuerySchema
 from common.auth import check_business, current_principal, login_required
 from common.cache import TTL
 from common.delta import iso
-from common.errors import InvalidInput
 from common.http import cached_pollable, encode, pollable
 from common.openapi import IDEMPOTENCY_KEY
 
-from .schemas import (
+from ..schemas import (
     AttachSchema,
     NewRefundSchema,
     NewSaleSchema,
@@ -32,7 +30,8 @@ from .schemas import (
     VoidSchema,
     VoidWindowSchema,
 )
-from .services import c2b, refunds, review, sales, stk, to_check, voids
+from ..services import c2b, refunds, review, sales, stk, to_check, voids
+from .shared import idempotency_key, json_doc
 
 bp = Blueprint("payments", __name__, url_prefix="/api/payments", description="Sales and payments")
 # How often the PWA should poll a payment: fast while the customer is typing the PIN.
@@ -40,24 +39,10 @@ POLL_PENDING_MS = 2500
 POLL_SETTLED_MS = 15000
 
 
-def _json_doc(schema, description: str) -> dict:
-    return {200: {"description": description, "content": {"application/json": {"schema": schema}}}}
-
-
-def _idempotency_key() -> uuid.UUID:
-    raw = request.headers.get("Idempotency-Key", "")
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise InvalidInput(
-            "Send a UUID in the Idempotency-Key header.", {"Idempotency-Key": ["must be a UUID"]}
-        ) from None
-
-
 @bp.get("/businesses/<business>/sales")
 @login_required()
 @bp.arguments(SaleListArgsSchema, location="query", as_kwargs=True)
-@bp.doc(responses=_json_doc(SaleListSchema, "Sales"))
+@bp.doc(responses=json_doc(SaleListSchema, "Sales"))
 def list_sales(business: str, changed_since=None):
     """Recent sales, or those changed since `as_of` of an earlier answer (pollable: ETag, 304)."""
     check_business(current_principal(), business)
@@ -89,7 +74,7 @@ def record_sale(body: dict, business: str):
     lines = [(line["product_id"], line["quantity"]) for line in body["lines"]]
     sale = sales.record_sale(
         business,
-        _idempotency_key(),
+        idempotency_key(),
         body["method"],
         lines,
         body["customer_phone"],
@@ -101,7 +86,7 @@ def record_sale(body: dict, business: str):
 
 @bp.get("/sales/<id:sale_id>")
 @login_required()
-@bp.doc(responses=_json_doc(SaleAnswerSchema, "A sale"))
+@bp.doc(responses=json_doc(SaleAnswerSchema, "A sale"))
 def get_sale(sale_id: int):
     """One sale with its lines and latest payment (pollable)."""
     sale = sales.get_sale(sale_id, current_principal().businesses)
@@ -170,7 +155,7 @@ def refund_sale(body: dict, sale_id: int):
         wanted = [refunds.Wanted(w["sale_line_id"], w["quantity"], w["damaged"]) for w in body["lines"]]
     refund = refunds.refund_sale(
         sale_id,
-        _idempotency_key(),
+        idempotency_key(),
         wanted,
         body["channel"],
         body["reason"],
@@ -191,7 +176,7 @@ def stk_push(body: dict, sale_id: int):
 
 @bp.get("/mpesa/<id:payment_id>")
 @login_required()
-@bp.doc(responses=_json_doc(PaymentStatusSchema, "A payment and when to poll it next"))
+@bp.doc(responses=json_doc(PaymentStatusSchema, "A payment and when to poll it next"))
 def payment_status(payment_id: int):
     """A payment's state; poll_after_ms (and X-Poll-Interval, seconds) say when to ask again."""
     principal = current_principal()
@@ -210,7 +195,7 @@ def payment_status(payment_id: int):
 
 @bp.get("/businesses/<business>/review")
 @login_required("owner")
-@bp.doc(responses=_json_doc(PaymentListSchema, "Payments needing review"))
+@bp.doc(responses=json_doc(PaymentListSchema, "Payments needing review"))
 def review_list(business: str):
     """Payments the owner must decide on (NEEDS_REVIEW or flagged)."""
     businesses = check_business(current_principal(), business, allow_all=True)
@@ -237,7 +222,7 @@ def resolve(body: dict, payment_id: int):
 
 @bp.get("/businesses/<business>/c2b/unmatched")
 @login_required("owner")
-@bp.doc(responses=_json_doc(PaymentListSchema, "Unmatched C2B payments"))
+@bp.doc(responses=json_doc(PaymentListSchema, "Unmatched C2B payments"))
 def c2b_unmatched(business: str):
     """Till/paybill payments no sale claimed yet."""
     businesses = check_business(current_principal(), business, allow_all=True)

@@ -11,8 +11,7 @@ from flask_smorest import Blueprint
 from common.auth import check_business, current_principal, login_required
 from common.http import encode, pollable
 
-from .api import _idempotency_key, _json_doc
-from .cashup_schemas import (
+from ..cashup_schemas import (
     CategoryCreateSchema,
     CategoryListSchema,
     CategorySchema,
@@ -28,14 +27,15 @@ from .cashup_schemas import (
     ShiftOpenSchema,
     ShiftSchema,
 )
-from .services import expenses, shifts
+from ..services import expenses, shifts
+from .shared import idempotency_key, json_doc
 
 bp = Blueprint("cashup", __name__, url_prefix="/api/payments", description="Money out and shifts")
 
 
 @bp.get("/expense-categories")
 @login_required()
-@bp.doc(responses=_json_doc(CategoryListSchema, "Expense categories"))
+@bp.doc(responses=json_doc(CategoryListSchema, "Expense categories"))
 def list_categories():
     """Expense categories, active ones first (pollable)."""
     items = CategorySchema().dump(expenses.list_categories(), many=True)
@@ -68,14 +68,14 @@ def record_expense(body: dict, business: str):
     """Record an expense or a pay-out from the till, once per Idempotency-Key."""
     principal = current_principal()
     check_business(principal, business)
-    expense, created = expenses.record_expense(business, _idempotency_key(), body, principal)
+    expense, created = expenses.record_expense(business, idempotency_key(), body, principal)
     return jsonify(ExpenseSchema().dump(expense)), 201 if created else 200
 
 
 @bp.get("/businesses/<business>/expenses")
 @login_required("owner")
 @bp.arguments(ExpenseListArgsSchema, location="query")
-@bp.doc(responses=_json_doc(ExpenseListSchema, "Expenses"))
+@bp.doc(responses=json_doc(ExpenseListSchema, "Expenses"))
 def list_expenses(args: dict, business: str):
     """Expenses over Nairobi days `from`..`to` (default today), newest first, with the total (owner)."""
     businesses = check_business(current_principal(), business, allow_all=True)
@@ -97,7 +97,7 @@ def open_shift(body: dict, business: str):
 
 @bp.get("/businesses/<business>/shifts/current")
 @login_required()
-@bp.doc(responses=_json_doc(CurrentShiftSchema, "The caller's open shift, or null"))
+@bp.doc(responses=json_doc(CurrentShiftSchema, "The caller's open shift, or null"))
 def current_shift(business: str):
     """The caller's open shift at this business with its figures so far, or null (pollable)."""
     principal = current_principal()
@@ -109,7 +109,7 @@ def current_shift(business: str):
 @bp.get("/businesses/<business>/shifts")
 @login_required()
 @bp.arguments(ShiftListArgsSchema, location="query")
-@bp.doc(responses=_json_doc(ShiftListSchema, "Shifts"))
+@bp.doc(responses=json_doc(ShiftListSchema, "Shifts"))
 def list_shifts(args: dict, business: str):
     """Shifts opened over Nairobi days `from`..`to`: the owner sees everyone's, staff their own."""
     principal = current_principal()
@@ -121,7 +121,7 @@ def list_shifts(args: dict, business: str):
 
 @bp.get("/shifts/<id:shift_id>")
 @login_required()
-@bp.doc(responses=_json_doc(ShiftSchema, "A shift's Z report"))
+@bp.doc(responses=json_doc(ShiftSchema, "A shift's Z report"))
 def get_shift(shift_id: int):
     """A shift's Z report, recomputed from the rows (its opener or the owner; pollable)."""
     return pollable(

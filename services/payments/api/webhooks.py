@@ -16,8 +16,8 @@ from common.auth import public
 from common.errors import InvalidInput, NotFound
 from common.jsonbody import BadJson, loads
 
-from .callbacks import BadCallback, parse_c2b, parse_stk
-from .services import c2b, daraja_refunds, stk_callbacks
+from ..callbacks import BadCallback, parse_c2b, parse_stk
+from ..services import c2b, daraja_refunds, stk_callbacks
 
 bp = Blueprint("hooks", __name__, url_prefix="/hooks", description="M-Pesa callbacks (Daraja)")
 log = logging.getLogger("tomtin.payments.hooks")
