@@ -27,7 +27,7 @@ from ..mpesa import DarajaError
 from . import outbox
 from .settlement import changed
 from .stk import MpesaUnavailable, daraja, mpesa_settings
-from .stk_sweep import isolated
+from .stk_sweep import sweep_step
 
 log = logging.getLogger("tomtin.payments.refunds")
 STALE_RESULT_SECONDS = 5
@@ -209,19 +209,11 @@ def _apply(refund: Refund, kind: str, result: RefundResultBody) -> str:
 # --- the sweep -------------------------------------------------------------------------------
 def sweep(batch: int = SWEEP_BATCH) -> dict[str, int]:
     """Apply results whose job was lost, then ask the status of refunds still pending past due."""
-    cutoff = utcnow() - dt.timedelta(seconds=STALE_RESULT_SECONDS)
-    stale = db.session.scalars(
-        sa.select(RefundResult.id)
-        .where(RefundResult.applied_at.is_(None), RefundResult.received_at < cutoff)
-        .order_by(RefundResult.id)
-        .limit(500)
-    ).all()
-    db.session.rollback()
-    for result_id in stale:
-        isolated(apply_result, result_id)
-    queried = 0
-    for _ in range(batch):
-        refund = db.session.scalar(
+    stale, queried = sweep_step(
+        RefundResult,
+        STALE_RESULT_SECONDS,
+        apply_result,
+        lambda: (
             sa.select(Refund)
             .where(
                 Refund.status == "pending",
@@ -229,15 +221,11 @@ def sweep(batch: int = SWEEP_BATCH) -> dict[str, int]:
                 Refund.next_query_at <= utcnow(),
             )
             .order_by(Refund.next_query_at)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        if refund is None:
-            db.session.rollback()
-            break
-        isolated(_query_one, refund)
-        queried += 1
-    return {"results": len(stale), "queried": queried}
+        ),
+        _query_one,
+        batch,
+    )
+    return {"results": stale, "queried": queried}
 
 
 def _query_one(refund: Refund) -> None:

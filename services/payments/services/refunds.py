@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from common.auth import Principal
 from common.cache import invalidate
@@ -24,7 +23,7 @@ from common.money import to_money
 from ..models import DARAJA_CHANNELS, Refund, RefundLine, Sale, SaleLine, db, touch_sale
 from ..schemas import RefundSchema
 from . import daraja_refunds, outbox
-from .sales import replay_of, request_hash
+from .idempotent import commit_first, replay_of, request_hash
 
 IDEMPOTENCY_CONSTRAINT = "uq_refunds_idempotency_key"
 
@@ -91,23 +90,17 @@ def refund_sale(
     else:  # cash leaves the till at once
         refund.status = "paid"
     db.session.add(refund)
-    try:
-        db.session.flush()
+
+    def announce() -> dict[str, Any]:
         if not by_daraja:
             refund.paid_at = refund.created_at
             outbox.refund_paid(refund)
         touch_sale(sale.id)
-        body = RefundSchema().dump(refund)
-        refund.response_body = body
-        db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
-        if IDEMPOTENCY_CONSTRAINT not in str(exc.orig):
-            raise
-        replay = _replay(key, digest)
-        if replay is None:
-            raise
-        return replay
+        return RefundSchema().dump(refund)
+
+    body, new = commit_first(refund, announce, IDEMPOTENCY_CONSTRAINT, lambda: _replay(key, digest))
+    if not new:
+        return body
     invalidate("sales", sale.business)
     outbox.kick()
     if by_daraja:

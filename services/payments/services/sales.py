@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import uuid
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from common import audit
@@ -25,6 +22,7 @@ from common.phone import InvalidPhone, normalise_phone
 from ..models import ORDER_STATUSES, Refund, RefundLine, Sale, SaleLine, audit_log, db
 from ..schemas import SaleSchema
 from . import outbox, shifts
+from .idempotent import commit_first, replay_of, request_hash
 
 RECENT_SALES_LIMIT = 100
 CHANGED_SINCE_LIMIT = 500
@@ -77,12 +75,6 @@ def get_sale(sale_id: int, businesses: tuple[str, ...]) -> Sale:
     return sale
 
 
-def request_hash(business: str, body: dict[str, Any]) -> str:
-    """sha256 of the canonical request, so the same key with another body can be told apart."""
-    canonical = json.dumps({"business": business, **body}, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 def record_sale(
     business: str,
     idempotency_key: uuid.UUID,
@@ -125,25 +117,18 @@ def record_sale(
     )
     _price_lines(sale, lines)
     db.session.add(sale)
-    try:
-        db.session.flush()
+
+    def announce() -> dict[str, Any]:
         if sale.status == "paid":
             sale.paid_at = sale.created_at
             outbox.sale_paid(sale)
         else:
             outbox.sale_changed(sale)
-        body = SaleSchema().dump(sale)
-        sale.response_body = body
-        db.session.commit()
-    except IntegrityError as exc:
-        db.session.rollback()
-        if IDEMPOTENCY_CONSTRAINT not in str(exc.orig):
-            raise
-        # A concurrent request with the same key won the race: answer what it answered.
-        replay = _replay(idempotency_key, digest)
-        if replay is None:
-            raise
-        return replay
+        return SaleSchema().dump(sale)
+
+    body, new = commit_first(sale, announce, IDEMPOTENCY_CONSTRAINT, lambda: _replay(idempotency_key, digest))
+    if not new:  # a concurrent request with the same key won the race: its answer
+        return body
     invalidate("sales", business)
     outbox.kick()
     return body
@@ -151,21 +136,6 @@ def record_sale(
 
 def _replay(idempotency_key: uuid.UUID, digest: str) -> dict[str, Any] | None:
     return replay_of(Sale, idempotency_key, digest, "sale")
-
-
-def replay_of(model: Any, key: uuid.UUID, digest: str, what: str) -> dict[str, Any] | None:
-    """The first answer stored under an idempotency key on `model`'s rows, if the body is the same."""
-    row = db.session.execute(
-        sa.select(model.request_hash, model.response_body).where(model.idempotency_key == key)
-    ).first()
-    if row is None:
-        return None
-    if row.request_hash != digest:
-        raise InvalidInput(
-            f"This idempotency key was already used with a different body; send a new key for a new {what}.",
-            {"Idempotency-Key": ["idempotency key reused with a different body"]},
-        )
-    return row.response_body
 
 
 def phone_or_error(raw: str, field: str) -> str:

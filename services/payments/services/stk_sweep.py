@@ -25,31 +25,56 @@ SWEEP_BATCH = 20
 
 def reconcile(batch: int = SWEEP_BATCH) -> dict[str, int]:
     """Apply callbacks whose job was lost, then query pushes pending past their due time."""
-    cutoff = utcnow() - dt.timedelta(seconds=STALE_CALLBACK_SECONDS)
-    stale = db.session.scalars(
-        sa.select(MpesaCallback.id)
-        .where(MpesaCallback.applied_at.is_(None), MpesaCallback.received_at < cutoff)
-        .order_by(MpesaCallback.id)
-        .limit(500)
-    ).all()
-    db.session.rollback()
-    for callback_id in stale:
-        isolated(apply_callback, callback_id)
-    queried = 0
-    for _ in range(batch):
-        payment = db.session.scalar(
+    stale, queried = sweep_step(
+        MpesaCallback,
+        STALE_CALLBACK_SECONDS,
+        apply_callback,
+        lambda: (
             sa.select(MpesaPayment)
             .where(MpesaPayment.status == "pending", MpesaPayment.next_query_at <= utcnow())
             .order_by(MpesaPayment.next_query_at)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        if payment is None:
+        ),
+        _query_one,
+        batch,
+    )
+    return {"callbacks": stale, "queried": queried}
+
+
+def sweep_step(
+    raw: Any,
+    stale_seconds: int,
+    apply: Callable[[int], object],
+    due: Callable[[], sa.Select],
+    query_one: Callable[[Any], None],
+    batch: int,
+) -> tuple[int, int]:
+    """One sweep over stored raw answers and pending rows (STK pushes, Daraja refunds).
+
+    First the `raw` rows (callbacks, refund results) stored `stale_seconds` ago and still
+    unapplied, whose job was lost: each applied. Then up to `batch` rows of `due()` (a query
+    built anew each time, as "due" moves with the clock), each locked with SKIP LOCKED so two
+    sweeps never ask about the same one, and handed to `query_one`. Each step is isolated.
+    Returns (raw rows applied, rows queried).
+    """
+    cutoff = utcnow() - dt.timedelta(seconds=stale_seconds)
+    stale = db.session.scalars(
+        sa.select(raw.id)
+        .where(raw.applied_at.is_(None), raw.received_at < cutoff)
+        .order_by(raw.id)
+        .limit(500)
+    ).all()
+    db.session.rollback()
+    for row_id in stale:
+        isolated(apply, row_id)
+    queried = 0
+    for _ in range(batch):
+        row = db.session.scalar(due().limit(1).with_for_update(skip_locked=True))
+        if row is None:
             db.session.rollback()
             break
-        isolated(_query_one, payment)
+        isolated(query_one, row)
         queried += 1
-    return {"callbacks": len(stale), "queried": queried}
+    return len(stale), queried
 
 
 def isolated(step: Callable[[Any], object], arg: object) -> None:
