@@ -127,6 +127,8 @@ def settings(run_dir: Path, env: Mapping[str, str] | None = None) -> dict[str, s
         "LOGIN_RETRY_AFTER": _retry_after(login_rate),
         "HOOK_RATE": _checked(env, "GATEWAY_HOOK_RATE", "50r/s", RATE),
         "HOOK_BURST": _checked(env, "GATEWAY_HOOK_BURST", "100", re.compile(r"^[0-9]+$")),
+        "RECEIPT_RATE": _checked(env, "GATEWAY_RECEIPT_RATE", "2r/s", RATE),
+        "RECEIPT_BURST": _checked(env, "GATEWAY_RECEIPT_BURST", "10", re.compile(r"^[0-9]+$")),
         "MPESA_ALLOW_GEO": geo,
         "MPESA_REJECT": reject,
         **tls_values,

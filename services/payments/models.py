@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -24,6 +25,17 @@ DARAJA_CHANNELS = ("reversal", "b2c")
 REFUND_STATUSES = ("pending", "paid", "failed", "needs_review")
 ORDER_STATUSES = ("received", "washing", "drying", "ready", "collected")
 PAYMENT_STATUSES = ("pending", "paid", "failed", "needs_review", "unmatched")
+# A receipt link's token: 16 random bytes (128 bits), URL-safe, 22 characters.
+RECEIPT_TOKEN_BYTES = 16
+# The receipt is looked up by the token's digest (uq_sales_receipt_digest): the index compares
+# digests, so how long a lookup takes says nothing about how close a guess came to a token.
+# (The token's alphabet has no backslash, so ::bytea is its ASCII bytes; the cast is immutable.)
+RECEIPT_DIGEST = "sha256(receipt_token::bytea)"
+
+
+def new_receipt_token() -> str:
+    """An unguessable token for a sale's public receipt link (not derived from the sale)."""
+    return secrets.token_urlsafe(RECEIPT_TOKEN_BYTES)
 
 
 class Sale(db.Model):
@@ -34,6 +46,7 @@ class Sale(db.Model):
         sa.CheckConstraint("total >= 0", name="total_not_negative"),
         sa.Index("ix_sales_business_created", "business", "created_at"),
         sa.Index("ix_sales_business_updated", "business", "updated_at"),
+        sa.Index("uq_sales_receipt_digest", sa.text(RECEIPT_DIGEST), unique=True),
     )
 
     id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
@@ -58,6 +71,8 @@ class Sale(db.Model):
     voided_at = sa.Column(sa.DateTime(timezone=True))
     voided_by = sa.Column(sa.BigInteger)
     void_reason = sa.Column(sa.String(200))
+    # The public receipt link's secret (services/receipts.py); every sale has one.
+    receipt_token = sa.Column(sa.String(43), nullable=False, default=new_receipt_token)
     lines = db.relationship(
         "SaleLine", back_populates="sale", order_by="SaleLine.id", cascade="all, delete-orphan"
     )

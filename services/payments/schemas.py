@@ -86,6 +86,8 @@ class SaleSchema(Schema):
     void_reason = fields.String(allow_none=True)
     refunded = fields.Decimal(as_string=True, places=2)
     refunds = fields.List(fields.Nested(RefundSchema))
+    # The public receipt is /r/<receipt_token> (services/receipts.py): shared with the customer.
+    receipt_token = fields.String()
     # The latest M-Pesa payment: what the PWA shows while a push is pending.
     payment = fields.Nested(PaymentSchema, attribute="latest_payment", allow_none=True)
 

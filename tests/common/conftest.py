@@ -83,6 +83,7 @@ def rows(app_for) -> dict[str, int]:
             "payment": review.id,
             "category": category.id,
             "shift": shift.id,
+            "receipt": sale.receipt_token,
             **users,
         }
 

@@ -119,6 +119,7 @@ def _url(path: str, rows: dict[str, int]) -> str:
         "trans_id": C2B_RECEIPT,
         "kind": "revenue",
         "secret": MPESA_WEBHOOK_SECRET,
+        "token": rows["receipt"],  # the sale's public receipt: the same page for every caller
     }
     return path.format(**values)
 

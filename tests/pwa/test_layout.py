@@ -96,7 +96,7 @@ def big_shop(stack, shop, app_for, owner_token) -> dict:
         ).id
         for business, name in LONG_NAMES.items()
     }
-    api(
+    big = api(
         stack,
         "POST",
         "/payments/businesses/retail/sales",
@@ -126,7 +126,7 @@ def big_shop(stack, shop, app_for, owner_token) -> dict:
     )
     # The figures come from the worker's roll-ups: wait until "all" shows the big sale.
     expect_today(stack, owner_token, lambda today: Decimal(today["revenue"]) >= Decimal(BIG_PRICE))
-    return {"payment": payment["id"]}
+    return {"payment": payment["id"], "sale": big["id"]}
 
 
 def expect_today(stack, token, ready, tries=100):
@@ -192,6 +192,7 @@ def test_every_screen_fits_the_phone_in_both_languages(stack, big_shop, logins, 
         **SCREENS,
         f"/mpesa/{big_shop['payment']}": "main.mpesa:not([data-state='loading'])",
         f"/zreport/{shift['id']}": "main.zreport .zreport-paper",
+        f"/sales/{big_shop['sale']}": "main.sale-detail .receipt-share",
     }
     problems: list[str] = []
     for width in WIDTHS:

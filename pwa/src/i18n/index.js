@@ -30,13 +30,24 @@ export function locale() {
   return LANGUAGES[current].locale
 }
 
-/** Load a language's catalogue (once) and make it the active one; listeners re-render. */
-export async function setLanguage(code) {
+/** Load a language's catalogue once, without making it the active one. */
+export async function loadLanguage(code) {
   const next = LANGUAGES[code] ? code : 'en'
   if (!loaded.has(next)) {
     words.set(next, (await CATALOGUES[next]()).default)
     loaded.add(next)
   }
+  return next
+}
+
+/** Words in another language than the screen's (a message for a customer); load it first. */
+export function tIn(code, key, params) {
+  return words.t(key, params, code)
+}
+
+/** Load a language's catalogue (once) and make it the active one; listeners re-render. */
+export async function setLanguage(code) {
+  const next = await loadLanguage(code)
   current = next
   words.locale(next)
   plurals = new Intl.PluralRules(LANGUAGES[next].locale)

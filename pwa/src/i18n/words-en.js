@@ -147,6 +147,17 @@ export default {
       unknown: 'M-Pesa did not complete the payment.',
     },
   },
+  receipt: {
+    title: 'Receipt',
+    language: "Customer's language",
+    in: { sw: 'Kiswahili', en: 'English' },
+    phone: "Customer's phone (for WhatsApp or SMS)",
+    open: 'Open or print',
+    whatsapp: 'Send on WhatsApp',
+    sms: 'Send by SMS',
+    share_text: 'Receipt {{ref}} from {{business}}: {{total}}. See it here: {{url}}',
+    show: 'Receipt',
+  },
   sales: {
     title: 'Recent sales',
     see_all: 'See recent sales',

@@ -149,6 +149,17 @@ export default {
       unknown: 'M-Pesa haikukamilisha malipo.',
     },
   },
+  receipt: {
+    title: 'Risiti',
+    language: 'Lugha ya mteja',
+    in: { sw: 'Kiswahili', en: 'English' },
+    phone: 'Simu ya mteja (kwa WhatsApp au SMS)',
+    open: 'Fungua au chapisha',
+    whatsapp: 'Tuma kwa WhatsApp',
+    sms: 'Tuma kwa SMS',
+    share_text: 'Risiti {{ref}} kutoka {{business}}: {{total}}. Ione hapa: {{url}}',
+    show: 'Risiti',
+  },
   sales: {
     title: 'Mauzo ya karibuni',
     see_all: 'Tazama mauzo ya karibuni',

@@ -88,14 +88,14 @@ export function Sale({ session, runtime }) {
     try {
       if (method === 'cash') {
         const body = { method: 'cash', lines, ...shiftField(user.id, business) }
-        await runtime.recordSale({ business, body, label, amount: total })
+        const sent = await runtime.recordSale({ business, body, label, amount: total })
         rememberProducts(
           user.id,
           business,
           cart.map((l) => l.id),
         )
         chooseBusiness(user, business)
-        setDone({ label })
+        setDone({ label, business, body, key: sent.key })
         setCart([])
         setMethod(null)
       } else {
@@ -127,6 +127,24 @@ export function Sale({ session, runtime }) {
     navigate(`/mpesa/${payment.id}`)
   }
 
+  /** The receipt of the sale just made: its key again returns the sale (recorded once, whenever sent). */
+  async function openReceipt() {
+    setBusy(true)
+    setError(null)
+    try {
+      const sale = await api.json(`/payments/businesses/${done.business}/sales`, {
+        method: 'POST',
+        headers: { 'Idempotency-Key': done.key },
+        body: done.body,
+      })
+      navigate(`/sales/${sale.id}`)
+    } catch (e) {
+      setError(errorText(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
   const ready = cart.length > 0 && method && (method === 'cash' || phone.trim())
   const items = cart.length
   return html`
@@ -138,8 +156,10 @@ export function Sale({ session, runtime }) {
         html`<p class="banner good" role="status">
         <${Icon} name="check" size=${20} /> ${t('sale.cash_done', { label: done.label })}
         <br />${status.waiting > 0 ? t('sale.saved_on_phone') : t('sale.recorded')}
+        <button class="button small" type="button" disabled=${busy} onClick=${openReceipt}>${t('receipt.show')}</button>
       </p>`
       }
+      ${done && error && html`<p class="problem" role="alert">${error}</p>`}
       <${DataFoot} resources=${[products]} />
       ${
         recent.length > 0 &&

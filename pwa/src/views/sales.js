@@ -10,11 +10,12 @@ import { newUuid } from '../outbox.js'
 import { navigate } from '../router.js'
 import { DataFoot } from '../components/data-foot.js'
 import { Icon } from '../components/icon.js'
+import { ReceiptShare } from '../components/receipt-share.js'
 
 /** Recent sales of the chosen business ("/sales"), or one sale to void or refund ("/sales/<id>"). */
 export function Sales({ session, runtime, param }) {
   return param
-    ? html`<${SaleDetail} runtime=${runtime} id=${param} />`
+    ? html`<${SaleDetail} session=${session} runtime=${runtime} id=${param} />`
     : html`<${SalesList} session=${session} runtime=${runtime} />`
 }
 
@@ -41,7 +42,7 @@ function SalesList({ session, runtime }) {
   `
 }
 
-function SaleDetail({ runtime, id }) {
+function SaleDetail({ session, runtime, id }) {
   const sale = useResource(runtime.poller, 'payments', `/payments/sales/${id}`, { fresh: true })
   const [reason, setReason] = useState('')
   const [busy, setBusy] = useState(false)
@@ -134,10 +135,15 @@ function SaleDetail({ runtime, id }) {
         }
       </section>`
       }
+      ${s && html`<${ReceiptShare} sale=${s} businessName=${businessName(session, s.business)} />`}
       ${done && html`<p class="card" role="status">${done}</p>`}
       ${error && html`<p class="problem" role="alert">${error}</p>`}
     </main>
   `
+}
+
+function businessName(session, code) {
+  return session.user.businesses.find((b) => b.code === code)?.name ?? code
 }
 
 /** How an M-Pesa sale's money goes back; B2C may name another phone than the one that paid. */

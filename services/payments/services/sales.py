@@ -32,7 +32,8 @@ _PRICES = sa.text(
 )
 
 
-def _with_details():
+def with_details():
+    """Load options for a sale with its lines, payments and refunds (what its JSON and receipt show)."""
     return (
         selectinload(Sale.lines).selectinload(SaleLine.refund_lines).selectinload(RefundLine.refund),
         selectinload(Sale.payments),
@@ -44,7 +45,7 @@ def list_sales(
     business: str, changed_since: dt.datetime | None = None, limit: int = RECENT_SALES_LIMIT
 ) -> list[Sale]:
     """Recent sales newest first; with `changed_since`, sales updated at or after it, oldest change first."""
-    query = sa.select(Sale).where(Sale.business == business).options(*_with_details())
+    query = sa.select(Sale).where(Sale.business == business).options(*with_details())
     if changed_since is None:
         query = query.order_by(Sale.created_at.desc(), Sale.id.desc()).limit(limit)
     else:
@@ -69,7 +70,7 @@ def sales_listing(business: str, changed_since: dt.datetime | None = None) -> di
 
 def get_sale(sale_id: int, businesses: tuple[str, ...]) -> Sale:
     """One sale, if it belongs to a business the caller may see."""
-    sale = db.session.scalar(sa.select(Sale).where(Sale.id == sale_id).options(*_with_details()))
+    sale = db.session.scalar(sa.select(Sale).where(Sale.id == sale_id).options(*with_details()))
     if sale is None or sale.business not in businesses:
         raise NotFound(f"No sale {sale_id}.")
     return sale

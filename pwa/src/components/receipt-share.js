@@ -1,0 +1,56 @@
+import { useEffect, useState } from 'preact/hooks'
+import { html } from '../html.js'
+import { formatMoney, formatPhone } from '../format.js'
+import { language, loadLanguage, t, tIn } from '../i18n/index.js'
+import { receiptUrl, smsLink, whatsappLink } from '../receipt.js'
+import { Icon } from './icon.js'
+
+/**
+ * A sale's receipt: open it (to read or print on the 58 mm printer) or send its link on WhatsApp
+ * or by SMS, in the customer's language (the link and the message both use it).
+ */
+export function ReceiptShare({ sale, businessName }) {
+  const [lang, setLang] = useState(language)
+  const [phone, setPhone] = useState(sale.customer_phone ? formatPhone(sale.customer_phone) : '')
+  const [ready, setReady] = useState(lang === language())
+  useEffect(() => {
+    let live = true
+    loadLanguage(lang).then(() => live && setReady(true))
+    return () => {
+      live = false
+    }
+  }, [lang])
+  if (!sale.receipt_token) return null
+  const url = receiptUrl(globalThis.location.origin, sale.receipt_token, lang)
+  const text = ready
+    ? tIn(lang, 'receipt.share_text', {
+        ref: sale.reference,
+        business: businessName,
+        total: formatMoney(sale.total),
+        url,
+      })
+    : url
+  return html`
+    <section class="card column receipt-share" data-testid="receipt">
+      <h2 class="card-title">${t('receipt.title')}</h2>
+      <div class="row" role="group" aria-label=${t('receipt.language')}>
+        ${['sw', 'en'].map(
+          (code) => html`<button type="button" key=${code} class=${`switch ${lang === code ? 'on' : ''}`}
+            aria-pressed=${lang === code} onClick=${() => setLang(code)}>${t(`receipt.in.${code}`)}</button>`,
+        )}
+      </div>
+      <label for="receipt-phone">${t('receipt.phone')}</label>
+      <input id="receipt-phone" type="tel" inputmode="tel" autocomplete="off" maxlength="20" placeholder="0712 345 678"
+        value=${phone} onInput=${(e) => setPhone(e.currentTarget.value)} />
+      <div class="row">
+        <a class="button secondary" href=${url} target="_blank" rel="noopener">
+          <${Icon} name="next" size=${20} /> ${t('receipt.open')}
+        </a>
+        <a class="button secondary" href=${whatsappLink(phone, text)} target="_blank" rel="noopener" data-testid="whatsapp">
+          ${t('receipt.whatsapp')}
+        </a>
+        <a class="button secondary" href=${smsLink(phone, text)} data-testid="sms">${t('receipt.sms')}</a>
+      </div>
+    </section>
+  `
+}

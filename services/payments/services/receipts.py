@@ -1,0 +1,93 @@
+"""Receipts: every sale's public page, opened without a login by the unguessable token in its link.
+
+The page is built from the rows at each request, so a void or refund made after the sale shows
+on a link shared before it. No Flask request here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from common.businesses import find as find_business
+from common.errors import NotFound
+from common.timeutil import NAIROBI
+
+from ..models import RECEIPT_DIGEST, Sale, db
+from ..receipt_words import WORDS
+from .sales import with_details
+
+# What secrets.token_urlsafe makes; anything else is no receipt, answered without a query.
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,43}")
+_BY_DIGEST = sa.text(f"{RECEIPT_DIGEST} = :digest")
+
+
+def find(token: str) -> Sale:
+    """The sale whose receipt token this is, or NotFound (the same answer for any wrong token)."""
+    sale = None
+    if TOKEN.fullmatch(token):
+        digest = hashlib.sha256(token.encode()).digest()
+        sale = db.session.scalar(
+            sa.select(Sale).where(_BY_DIGEST.bindparams(digest=digest)).options(*with_details())
+        )
+    if sale is None or not hmac.compare_digest(sale.receipt_token, token):
+        raise NotFound("There is no receipt at this link. Ask the shop for a new one.")
+    return sale
+
+
+def money(amount: Decimal) -> str:
+    return f"KES {amount:,.2f}"
+
+
+def quantity(value: Decimal) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def moment(at: dt.datetime | None) -> str:
+    """Nairobi time, as a Kenyan till prints it."""
+    return at.astimezone(NAIROBI).strftime("%d/%m/%Y %H:%M") if at else ""
+
+
+def page(sale: Sale, language: str) -> dict[str, Any]:
+    """What the receipt shows, in the customer's language (the words and values for the template)."""
+    words = WORDS[language]
+    refunds = [r for r in sale.refunds if r.status != "failed"]
+    paid = next((p for p in reversed(sale.payments) if p.status == "paid" and p.receipt), None)
+    return {
+        "language": language,
+        "other": "en" if language == "sw" else "sw",
+        "words": words,
+        "business": find_business(db.session, sale.business).name,
+        "reference": sale.reference,
+        "when": moment(sale.created_at),
+        "lines": [
+            {
+                "name": line.name,
+                "quantity": quantity(line.quantity),
+                "price": money(line.unit_price),
+                "total": money(line.line_total),
+            }
+            for line in sale.lines
+        ],
+        "total": money(sale.total),
+        "method": words.get(f"method.{sale.method}", sale.method),
+        "mpesa_code": paid.receipt if paid else None,
+        "status": sale.status,
+        "status_words": words[f"status.{sale.status}"],
+        "voided": words["voided_on"].format(when=moment(sale.voided_at)) if sale.voided_at else None,
+        "refunds": [
+            words["refund_line" if r.status == "paid" else "refund_pending"].format(
+                when=moment(r.paid_at or r.created_at), amount=money(r.amount)
+            )
+            for r in refunds
+        ],
+        "net": money(sale.total - sale.refunded) if refunds else None,
+        "order_status": words[f"order.{sale.order_status}"] if sale.order_status else None,
+    }
