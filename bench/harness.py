@@ -43,6 +43,7 @@ class Context:
     url: str
     stack: object
     tokens: dict[str, str]
+    servers: object = None  # bench.deployment.PrivateServers: the deployment's PostgreSQL and Redis
     repeats: int = REPEATS
 
     def port(self, name: str) -> int:

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from bench.harness import Context, Row
+from bench.targets import summary
 
 ROOT = Path(__file__).resolve().parents[1]
 AREAS = ("gateway", "polls", "inventory", "payments", "reporting", "memory", "pwa")
@@ -62,19 +63,30 @@ def main(argv: list[str]) -> int:
     wanted = [area for arg in argv for area in arg.split(",") if area]
     areas = wanted or [a for a in AREAS if (ROOT / "bench" / f"{a}.py").exists()]
     sys.path[:0] = [str(ROOT / "services"), str(ROOT / "tests")]
-    from support import database
-    from support.env import service_environment
-    from support.stack import Stack
+    from bench.deployment import PrivateServers, app_environment
 
-    os.environ.update(service_environment())
-    database.recreate()
-    os.environ.update({"WEB_CONCURRENCY": "2", "WEB_THREADS": "4", "LOG_LEVEL": "WARNING"})
-    stack = Stack()
-    stack.env.update({"WEB_CONCURRENCY": "2", "WEB_THREADS": "4", "LOG_LEVEL": "WARNING"})
+    # Its own PostgreSQL and Redis with the small profile's settings, started before support.env
+    # reads where they are: their memory is part of the deployment's (bench/memory.py).
+    servers = PrivateServers()
+    servers.start()
+    os.environ.update({"TOMTIN_TEST_PG": servers.pg_address, "TOMTIN_TEST_REDIS": servers.redis_address})
+    profile = {**app_environment(), "LOG_LEVEL": "WARNING"}
     started = time.monotonic()
-    stack.start()
     rows: list[Row] = []
+    stack = None
     try:
+        from support import database
+        from support.env import service_environment
+        from support.stack import Stack, procfile
+
+        os.environ.update(service_environment())
+        database.recreate()
+        os.environ.update(profile)
+        # The small profile forks the scheduler inside the worker process (WORKER_WITH_SCHEDULER).
+        skip = {"scheduler"} if profile.get("WORKER_WITH_SCHEDULER") == "1" else set()
+        stack = Stack(only=tuple(name for name in procfile() if name not in skip))
+        stack.env.update(profile)
+        stack.start()
         for service in ("accounts", "inventory", "payments"):
             subprocess.run([sys.executable, "-m", f"{service}.demo"], env=stack.env, check=True, cwd=ROOT)
         from bench.harness import login
@@ -86,6 +98,7 @@ def main(argv: list[str]) -> int:
                 "owner": login(stack.url, "owner", "owner-pass-2026"),
                 "staff": login(stack.url, "staff", "staff-pass-2026"),
             },
+            servers=servers,
         )
         for area in areas:
             module = importlib.import_module(f"bench.{area}")
@@ -97,11 +110,17 @@ def main(argv: list[str]) -> int:
                 rows.append(Row(area, f"FAILED: {type(exc).__name__}: {exc}", "", []))
             print(f"bench: {area} took {time.monotonic() - area_started:.0f} s", flush=True)
     finally:
-        stack.stop()
+        if stack is not None:
+            stack.stop()
+        servers.stop()
+    settings = ", ".join(f"{k}={v}" for k, v in sorted(app_environment().items()))
     report = (
         f"# tomtin benchmark results\n\nRun {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}; "
-        f"whole run {time.monotonic() - started:.0f} s. Each figure is the median of its samples "
-        f"(min–max beside it). Produced by `make bench`.\n\n{table(rows)}\n"
+        f"whole run {time.monotonic() - started:.0f} s; load on the machine (1/5/15 min) at the end: "
+        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}. Small-VPS profile "
+        f"(compose/docker-compose.small.yml: its PostgreSQL and Redis settings on a private PostgreSQL "
+        f"and Redis, and {settings}). Each figure is the median of its samples (min–max beside it). "
+        f"Produced by `make bench`.\n\n## Targets\n\n{summary(rows)}\n\n## Every figure\n\n{table(rows)}\n"
     )
     print(report)
     (ROOT / "bench" / "RESULTS.md").write_text(report)

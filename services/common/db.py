@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -20,7 +21,18 @@ NAMING_CONVENTION = {
 def make_db(schema: str) -> SQLAlchemy:
     """A Flask-SQLAlchemy instance whose tables all live in `schema`."""
     metadata = sa.MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
-    return SQLAlchemy(metadata=metadata, engine_options={"pool_pre_ping": True})
+    return SQLAlchemy(metadata=metadata, engine_options={"pool_pre_ping": True, **pool_size()})
+
+
+def pool_size() -> dict[str, int]:
+    """Connections each process keeps (DB_POOL_SIZE) and may add under a burst (DB_MAX_OVERFLOW).
+
+    Every PostgreSQL connection is a backend process of several MB, so the small-VPS profile
+    keeps about one per gunicorn thread (compose/docker-compose.small.yml)."""
+    return {
+        "pool_size": int(os.environ.get("DB_POOL_SIZE", "5")),
+        "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", "10")),
+    }
 
 
 def utcnow() -> dt.datetime:

@@ -1,5 +1,6 @@
 """gunicorn settings shared by every service; sized for a 2-core VPS via the environment."""
 
+import gc
 import os
 
 worker_class = "gthread"
@@ -19,5 +20,12 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 control_socket_disable = True
 # Build the app once in the master and fork the workers from it, so they share its pages
 # (copy-on-write) instead of each importing everything again. Nothing opens a connection
-# at app creation, so no socket is shared across the fork.
-preload_app = True
+# at app creation, so no socket is shared across the fork. WEB_PRELOAD=0 (the small-VPS profile,
+# one worker) imports the app in the worker only: nothing to share, and the master stays small.
+preload_app = os.environ.get("WEB_PRELOAD", "1") == "1"
+
+
+def pre_fork(server, worker):
+    """Move the preloaded app's objects out of the garbage collector's reach before forking: a
+    collection in a worker would otherwise write to (and so copy) every page holding one."""
+    gc.freeze()

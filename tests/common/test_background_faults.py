@@ -42,10 +42,13 @@ def start(redis_server, tmp_path):
         "LOG_LEVEL": "INFO",
     }
 
-    def run(*args: str) -> subprocess.Popen:
+    def run(*args: str, **settings: str) -> subprocess.Popen:
         log = open(tmp_path / f"{args[0]}-{len(procs)}.log", "ab")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
-            [sys.executable, "-m", f"common.{args[0]}", *args[1:]], env=env, stdout=log, stderr=log
+            [sys.executable, "-m", f"common.{args[0]}", *args[1:]],
+            env={**env, **settings},
+            stdout=log,
+            stderr=log,
         )
         procs.append(proc)
         return proc
@@ -119,3 +122,37 @@ def test_a_job_whose_worker_was_killed_is_retried_within_a_minute(redis_server, 
         return fresh.retries_left == 0 and fresh.get_status() in ("queued", "started")
 
     wait_for(retried, 90, "the killed job was not found abandoned and retried")
+
+
+def _children(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_the_forked_workers_and_scheduler_share_the_work_come_back_when_killed_and_stop_together(
+    redis_server, start
+):
+    # The small-VPS profile: one worker service forks two RQ workers and the scheduler.
+    parent = start("worker", QUEUE, WORKER_PROCESSES="2", WORKER_WITH_SCHEDULER="1")
+    queue_redis = redis_server.client()
+    wait_for(lambda: queue_redis.exists(LOCK_KEY), 30, "the forked scheduler did not lead")
+    wait_for(lambda: len(_children(parent.pid)) == 3, 30, "two workers and the scheduler were not forked")
+    jobs = [Queue(QUEUE, connection=queue_redis).enqueue("time.sleep", 3) for _ in range(2)]
+    wait_for(
+        lambda: all(j.get_status(refresh=True) == "started" for j in jobs), 20, "two jobs did not run at once"
+    )
+
+    first = _children(parent.pid)[0]
+    os.kill(first, signal.SIGKILL)
+    wait_for(
+        lambda: first not in _children(parent.pid) and len(_children(parent.pid)) == 3,
+        30,
+        "the killed child was not replaced",
+    )
+    job_runs(redis_server)
+
+    forked = _children(parent.pid)
+    parent.send_signal(signal.SIGTERM)
+    parent.wait(30)
+    wait_for(
+        lambda: not any(Path(f"/proc/{pid}").exists() for pid in forked), 15, "a child outlived its parent"
+    )

@@ -103,3 +103,76 @@ def test_nightly_backup_writes_dumps_to_a_volume_with_the_backup_script():
     assert "../scripts:/scripts:ro" in backup["volumes"] and "backups:/backups" in backup["volumes"]
     assert backup["environment"]["BACKUP_DIR"] == "/backups" and backup["restart"] == "unless-stopped"
     assert (ROOT / "scripts/backup.sh").stat().st_mode & 0o111
+
+
+# The small-VPS profile (compose/docker-compose.small.yml) layered on the main file, validated the
+# same way: what compose would run fits 1 GB with room for the OS.
+
+MAIN = COMPOSE
+SMALL = ROOT / "compose" / "docker-compose.small.yml"
+
+
+def merged() -> dict:
+    """Compose's merge for what these files use: mappings merge, lists and scalars are replaced."""
+
+    def merge(base, over):
+        if isinstance(base, dict) and isinstance(over, dict):
+            return {k: merge(base[k], v) if k in base else v for k, v in over.items()} | {
+                k: v for k, v in base.items() if k not in over
+            }
+        return over
+
+    return merge(yaml.safe_load(MAIN.read_text()), yaml.safe_load(SMALL.read_text()))
+
+
+def running(doc: dict) -> dict:
+    """Services started by a plain `up` (no profile) that keep running (not the one-shot migrate)."""
+    return {
+        name: svc for name, svc in doc["services"].items() if not svc.get("profiles") and name != "migrate"
+    }
+
+
+def test_the_small_profile_only_overrides_services_of_the_main_file():
+    small, main = yaml.safe_load(SMALL.read_text()), yaml.safe_load(MAIN.read_text())
+    assert set(small["services"]) <= set(main["services"])
+
+
+def test_what_runs_fits_1_gb_with_room_for_the_os():
+    limits = {
+        name: memory_mb(svc["deploy"]["resources"]["limits"]["memory"])
+        for name, svc in running(merged()).items()
+    }
+    # Ceilings (each ~1.3× its measured use), so their sum may take all of 1 GB; what they use at once
+    # is measured by `make bench` (whole-deployment PSS, target ≤ 700 MB).
+    assert sum(limits.values()) <= 1024, limits
+
+
+def test_every_process_of_the_system_still_runs_and_the_scheduler_exactly_once():
+    doc = merged()
+    services = running(doc)
+    assert (APP_PROCESSES - {"scheduler", "migrate"}) | {"postgres", "redis"} <= set(services)
+    in_worker = services["worker"]["environment"].get("WORKER_WITH_SCHEDULER") == "1"
+    assert in_worker != ("scheduler" in services)
+    assert (ROOT / "services/common/scheduler.py").exists()
+
+
+def test_postgres_connections_cover_every_pool():
+    doc = merged()
+    args = doc["services"]["postgres"]["command"]
+    settings = dict(a.split("=", 1) for a in args if "=" in a)
+    env = doc["services"]["worker"]["environment"]
+    per_process = int(env["DB_POOL_SIZE"]) + int(env["DB_MAX_OVERFLOW"])
+    # Each gunicorn worker and each RQ worker may open a full pool per service it serves (the RQ
+    # workers run every service's jobs); the scheduler and a backup take a few more.
+    web = 4 * int(env["WEB_CONCURRENCY"]) * per_process
+    workers = int(env["WORKER_PROCESSES"]) * 4 * 2  # one thread: at most a couple per service engine
+    assert int(settings["max_connections"]) >= web + workers + 5, settings
+
+
+def test_redis_never_evicts_and_its_ceiling_leaves_headroom_in_its_container():
+    doc = merged()
+    command = doc["services"]["redis"]["command"]
+    assert command[:2] == ["redis-server", "/usr/local/etc/redis/redis.conf"]  # noeviction from the file
+    maxmemory = memory_mb(command[command.index("--maxmemory") + 1].upper().replace("MB", "M"))
+    container = memory_mb(doc["services"]["redis"]["deploy"]["resources"]["limits"]["memory"])
+    assert maxmemory <= container * 0.75
