@@ -17,6 +17,8 @@ SECRET_VARIABLES = (
     "MPESA_CONSUMER_KEY",
     "MPESA_CONSUMER_SECRET",
     "MPESA_SECURITY_CREDENTIAL",
+    "SMS_API_KEY",
+    "SMS_WEBHOOK_SECRET",
 )
 # Exact values published in this repository or in Daraja's sandbox documentation.
 KNOWN_VALUES = frozenset(
@@ -26,6 +28,7 @@ KNOWN_VALUES = frozenset(
         "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919",  # Daraja sandbox passkey
         "sim-key",  # the simulator's consumer key and secret
         "sim-secret",
+        "sim-sms-key",  # the SMS simulator's API key
         "test-secret-5d1b7e0c9a3f4e2b8c6d0a1f3e5b7c9d",  # the tests' SECRET_KEY
         "test-hook-secret-3f9a2c7e51",  # the tests' webhook secret
     }

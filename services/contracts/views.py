@@ -24,6 +24,8 @@ VIEWS: tuple[View, ...] = (
         ("code", "name", "kind", "archived", "updated_at"),
         ("inventory", "payments", "reporting"),
     ),
+    # Where the owner's text alerts go (accounts 0006): active owners with a phone.
+    View("accounts.v_owner_phones", ("user_id", "phone", "language"), ("payments",)),
     View(
         "inventory.v_products",
         (

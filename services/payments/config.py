@@ -17,6 +17,9 @@ REQUIRED = (
     "MPESA_WEBHOOK_SECRET",
     # The initiator's password encrypted with Safaricom's certificate (reversal, B2C, status query).
     "MPESA_SECURITY_CREDENTIAL",
+    # Africa's Talking: the account's API key, and the secret in our delivery-report URL.
+    "SMS_API_KEY",
+    "SMS_WEBHOOK_SECRET",
 )
 TRANSACTION_TYPES = ("CustomerPayBillOnline", "CustomerBuyGoodsOnline")
 
@@ -49,6 +52,7 @@ def settings() -> Settings:
     """Validated settings for payments."""
     loaded = load_settings(SERVICE, REQUIRED)
     mpesa_settings(loaded)
+    sms_settings(loaded)
     return loaded
 
 
@@ -93,3 +97,50 @@ def mpesa_settings(base: Settings, env: Mapping[str, str] | None = None) -> Mpes
         )
     except ValueError as exc:
         raise ConfigError(f"an MPESA_* tunable is not a number: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class SmsSettings:
+    """How to reach Africa's Talking (or the local SMS simulator) and how patiently to retry."""
+
+    base_url: str
+    username: str
+    api_key: str
+    sender_id: str  # "" : the provider's default sender
+    webhook_secret: str
+    timeout_seconds: float
+    max_attempts: int
+    retry_first_seconds: float
+    retry_cap_seconds: float
+    # A send whose answer never came (worker killed, timeout) waits this long for a delivery
+    # report that names it before it is sent again (Africa's Talking has no idempotency key).
+    uncertain_wait_seconds: float
+    rate: str  # KES per part, for the estimate shown before a message is sent
+
+
+def sms_settings(base: Settings, env: Mapping[str, str] | None = None) -> SmsSettings:
+    env = os.environ if env is None else env
+    if len(base.extra["SMS_WEBHOOK_SECRET"]) < 16:
+        raise ConfigError("SMS_WEBHOOK_SECRET must be at least 16 characters")
+    base_url = optional("SMS_BASE_URL", "http://127.0.0.1:5006", env)
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError("SMS_BASE_URL must be an http(s) URL")
+    sender_id = optional("SMS_SENDER_ID", "", env).strip()
+    if len(sender_id) > 11:
+        raise ConfigError("SMS_SENDER_ID must be at most 11 characters")
+    try:
+        return SmsSettings(
+            base_url=base_url.rstrip("/"),
+            username=optional("SMS_USERNAME", "sandbox", env),
+            api_key=base.extra["SMS_API_KEY"],
+            sender_id=sender_id,
+            webhook_secret=base.extra["SMS_WEBHOOK_SECRET"],
+            timeout_seconds=float(optional("SMS_TIMEOUT_SECONDS", "10", env)),
+            max_attempts=int(optional("SMS_MAX_ATTEMPTS", "8", env)),
+            retry_first_seconds=float(optional("SMS_RETRY_FIRST_SECONDS", "30", env)),
+            retry_cap_seconds=float(optional("SMS_RETRY_CAP_SECONDS", "3600", env)),
+            uncertain_wait_seconds=float(optional("SMS_UNCERTAIN_WAIT_SECONDS", "600", env)),
+            rate=optional("SMS_RATE", "0.80", env),
+        )
+    except ValueError as exc:
+        raise ConfigError(f"an SMS_* tunable is not a number: {exc}") from exc

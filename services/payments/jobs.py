@@ -9,7 +9,15 @@ from contracts import EventApplied, consumes
 from common.job_context import service_job
 from common.periodic import every
 
-from .services import daraja_refunds, outbox, repair, stk_callbacks, stk_sweep
+from .services import (
+    daraja_refunds,
+    messages_alerts,
+    messages_sender,
+    outbox,
+    repair,
+    stk_callbacks,
+    stk_sweep,
+)
 
 log = logging.getLogger("tomtin.payments.jobs")
 
@@ -68,3 +76,24 @@ def repair_sale_movements() -> dict[str, int]:
 def prune_outbox() -> int:
     """Delete outbox rows acknowledged more than a week ago (scheduled hourly)."""
     return outbox.prune()
+
+
+@every(seconds=2, queue="default", timeout=120)
+@service_job("payments")
+def send_messages() -> dict[str, int]:
+    """Send due text messages (every 2 s, and kicked when one is queued); see messages_sender."""
+    return messages_sender.send_due()
+
+
+@every(seconds=60, queue="default", timeout=120)
+@service_job("payments")
+def low_stock_alerts() -> int:
+    """Text the owner about items newly at or below their reorder level (if that alert is on)."""
+    return messages_alerts.low_stock()
+
+
+@every(seconds=300, queue="default", timeout=120)
+@service_job("payments")
+def daily_summary_alerts() -> int:
+    """After 21:00 Nairobi time, text the owner each business's day once (if that alert is on)."""
+    return messages_alerts.daily_summary()

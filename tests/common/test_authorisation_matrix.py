@@ -13,7 +13,7 @@ import pytest
 
 from common.auth import decode_token, issue_token, revoke
 from support.businesses import BUSINESSES
-from support.env import MPESA_WEBHOOK_SECRET, SECRET
+from support.env import MPESA_WEBHOOK_SECRET, SECRET, SMS_WEBHOOK_SECRET
 from support.specs import all_specs, operations
 
 from .conftest import C2B_RECEIPT
@@ -73,6 +73,7 @@ BODIES = {
     ("post", "/api/payments/sales/{sale_id}/void"): {"reason": "typed twice"},
     ("put", "/api/payments/businesses/{business}/void-window"): {"minutes": 10},
     ("post", "/api/payments/sales/{sale_id}/refunds"): {"channel": "cash", "reason": "returned"},
+    ("put", "/api/payments/businesses/{business}/message-alerts"): {"low_stock": False},
 }
 QUERIES = {
     ("get", "/api/reports/businesses/{business}/reports/{kind}"): {"from": "2026-01-01", "to": "2026-01-02"}
@@ -118,8 +119,9 @@ def _url(path: str, rows: dict[str, int]) -> str:
         "shift_id": rows["shift"],
         "trans_id": C2B_RECEIPT,
         "kind": "revenue",
-        "secret": MPESA_WEBHOOK_SECRET,
+        "secret": SMS_WEBHOOK_SECRET if path.startswith("/hooks/sms/") else MPESA_WEBHOOK_SECRET,
         "token": rows["receipt"],  # the sale's public receipt: the same page for every caller
+        "phone": "0712345678",
     }
     return path.format(**values)
 

@@ -57,6 +57,8 @@ SECRETS = (
     "MPESA_CONSUMER_KEY",
     "MPESA_CONSUMER_SECRET",
     "MPESA_SECURITY_CREDENTIAL",
+    "SMS_API_KEY",
+    "SMS_WEBHOOK_SECRET",
 )
 OWN = {name: f"own-{name.lower()}-a81f3c9d27e64b05b1c8d3e7f9a2c4e6" for name in SECRETS}
 

@@ -3,7 +3,7 @@
 import pytest
 
 from common.config import ConfigError, load_settings
-from payments.config import REQUIRED, mpesa_settings
+from payments.config import REQUIRED, mpesa_settings, sms_settings
 from support.env import service_environment
 
 pytestmark = pytest.mark.unit
@@ -36,3 +36,21 @@ def test_bad_tunables_are_refused():
         _load(MPESA_QUERY_AFTER_SECONDS="soon")
     with pytest.raises(ConfigError, match="16"):
         _load(MPESA_WEBHOOK_SECRET="short")
+
+
+def _load_sms(**changes):
+    env = {**service_environment(), **changes}
+    env = {k: v for k, v in env.items() if v is not None}
+    return sms_settings(load_settings("payments", REQUIRED, env), env)
+
+
+def test_bad_text_message_settings_are_refused():
+    assert _load_sms().username == "sandbox"
+    with pytest.raises(ConfigError, match="SMS_WEBHOOK_SECRET"):
+        _load_sms(SMS_WEBHOOK_SECRET="short")
+    with pytest.raises(ConfigError, match="SMS_BASE_URL"):
+        _load_sms(SMS_BASE_URL="ftp://example.com")
+    with pytest.raises(ConfigError, match="SMS_SENDER_ID"):
+        _load_sms(SMS_SENDER_ID="A-SENDER-ID-TOO-LONG")
+    with pytest.raises(ConfigError, match="SMS_"):
+        _load_sms(SMS_MAX_ATTEMPTS="many")

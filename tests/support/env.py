@@ -19,6 +19,8 @@ REDIS = os.environ.get("TOMTIN_TEST_REDIS", "127.0.0.1:6379")
 SECRET = "test-secret-5d1b7e0c9a3f4e2b8c6d0a1f3e5b7c9d"
 MPESA_PASSKEY = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919"
 MPESA_WEBHOOK_SECRET = "test-hook-secret-3f9a2c7e51"
+SMS_API_KEY = "sim-sms-key"
+SMS_WEBHOOK_SECRET = "test-secret-sms-hook-8e2c4a"
 
 PG_SECRETS = Path(os.environ.get("TOMTIN_PG_SECRETS") or Path.home() / ".config/tomtin/postgres.env")
 
@@ -60,6 +62,13 @@ def service_environment() -> dict[str, str]:
         "MPESA_QUERY_MAX_ATTEMPTS": "4",
         "MPESA_QUERY_MAX_BACKOFF_SECONDS": "2",
         "MPESA_TIMEOUT_SECONDS": "5",
+        # Text messages (the stack points SMS_BASE_URL at its SMS simulator): quick retries.
+        "SMS_API_KEY": SMS_API_KEY,
+        "SMS_WEBHOOK_SECRET": SMS_WEBHOOK_SECRET,
+        "SMS_RETRY_FIRST_SECONDS": "1",
+        "SMS_RETRY_CAP_SECONDS": "2",
+        "SMS_MAX_ATTEMPTS": "4",
+        "SMS_UNCERTAIN_WAIT_SECONDS": "8",
     }
     for service in SERVICES:
         login = pg_login(f"tomtin_{service}", service)

@@ -25,6 +25,7 @@ PORT_VARS = (
     "PAYMENTS_PORT",
     "REPORTING_PORT",
     "DARAJA_SIM_PORT",
+    "SMS_SIM_PORT",
     "GATEWAY_PORT",
 )
 
@@ -76,6 +77,11 @@ class Stack:
         # payments calls this stack's simulator, which calls back through this stack's gateway.
         self.env["MPESA_BASE_URL"] = f"http://127.0.0.1:{self.env['DARAJA_SIM_PORT']}"
         self.env["MPESA_CALLBACK_BASE_URL"] = self.url
+        # payments sends texts to this stack's SMS simulator, whose reports come back the same way.
+        self.env["SMS_BASE_URL"] = f"http://127.0.0.1:{self.env['SMS_SIM_PORT']}"
+        hooks = f"{self.url}/hooks/sms/{self.env['SMS_WEBHOOK_SECRET']}"
+        self.env["SIM_SMS_REPORT_URL"] = f"{hooks}/delivery"
+        self.env["SIM_SMS_OPTOUT_URL"] = f"{hooks}/opt-out"
 
     def port(self, name: str) -> int:
         return int(self.env[f"{name.upper()}_PORT"])
@@ -128,8 +134,9 @@ class Stack:
         ]
         if self.only is None or "gateway" in self.only:
             checks.append(f"{self.url}/healthz")
-        if self.only is None or "daraja_sim" in self.only:
-            checks.append(f"http://127.0.0.1:{self.port('daraja_sim')}/healthz")
+        for simulator in ("daraja_sim", "sms_sim"):
+            if self.only is None or simulator in self.only:
+                checks.append(f"http://127.0.0.1:{self.port(simulator)}/healthz")
         for url in checks:
             while True:
                 self._check_alive()

@@ -1,0 +1,63 @@
+"""payments HTTP API for text messages (owner only): the Messages screen's list, the month's
+count and cost, the alert switches and the numbers that get no messages."""
+
+from flask_smorest import Blueprint
+
+from common.auth import check_business, current_principal, login_required
+from common.http import encode, pollable
+
+from ..messages_schemas import (
+    AlertsChangeSchema,
+    AlertsSchema,
+    MessagesArgsSchema,
+    MessagesPageSchema,
+    OptOutSchema,
+)
+from ..services import messages
+from .shared import json_doc
+
+bp = Blueprint("messages", __name__, url_prefix="/api/payments", description="Text messages")
+
+
+@bp.get("/messages")
+@login_required("owner")
+@bp.arguments(MessagesArgsSchema, location="query")
+@bp.doc(responses=json_doc(MessagesPageSchema, "Messages, newest first, with the month's count and cost"))
+def list_messages(args: dict):
+    """The newest 50 messages (older with `before_id`), this month's count and cost (KES), the
+    alert switches per business and the numbers that get no messages (owner; pollable)."""
+    codes = check_business(current_principal(), args["business"], allow_all=True)
+    page = {
+        "items": messages.list_messages(codes, args["before_id"]),
+        "month": messages.month_totals(codes),
+        "alerts": messages.alert_settings(codes),
+        "opt_outs": messages.opt_outs(),
+    }
+    return pollable(*encode(MessagesPageSchema().dump(page)), audience="user")
+
+
+@bp.put("/businesses/<business>/message-alerts")
+@login_required("owner")
+@bp.arguments(AlertsChangeSchema)
+@bp.response(200, AlertsSchema)
+def change_alerts(body: dict, business: str):
+    """Turn the low-stock or daily-summary text alerts of a business on or off (owner)."""
+    check_business(current_principal(), business)
+    return messages.change_alerts(business, body)
+
+
+@bp.put("/message-opt-outs/<phone>")
+@login_required("owner")
+@bp.response(200, OptOutSchema)
+def stop_messages(phone: str):
+    """Send no more messages to this number (owner); already stopped is fine."""
+    number = messages.opt_out(phone, "owner")
+    return next(o for o in messages.opt_outs() if o.phone == number)
+
+
+@bp.delete("/message-opt-outs/<phone>")
+@login_required("owner")
+@bp.response(204)
+def allow_messages(phone: str):
+    """Let this number get messages again (owner; 404 if it never stopped)."""
+    messages.opt_in(phone)
