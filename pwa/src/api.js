@@ -1,9 +1,10 @@
 /**
  * Talking to the services through the gateway: base `/api`, the Bearer token, a timeout, and
  * RFC 9457 problem details turned into a message a shop worker can read. A 401 on a request that
- * carried a token ends the session (the app then shows the login screen).
+ * carried the phone's current token ends the session (the app then shows the login screen); a 401
+ * for a token the phone has since replaced says nothing about the session it holds now.
  */
-import { clearSession, getToken } from './session.js'
+import { clearSession, getToken, replacingSession } from './session.js'
 
 export const API_BASE = '/api'
 
@@ -67,7 +68,7 @@ function fieldLabel(field) {
 export function createApi({
   fetch = (...args) => globalThis.fetch(...args),
   getToken: token = getToken,
-  onUnauthorized = () => clearSession(),
+  onUnauthorized = () => (replacingSession() ? undefined : clearSession()),
   base = API_BASE,
   timeoutMs = 15_000,
 } = {}) {
@@ -85,7 +86,9 @@ export function createApi({
     const timer = limit ? setTimeout(abort, limit) : null
     try {
       const response = await fetch(base + path, { ...init, headers: all, signal: controller.signal })
-      if (response.status === 401 && bearer) await onUnauthorized()
+      // A request sent just before a token refresh (or a PIN switch) comes back 401 once the server
+      // has ended the old token; by then the phone holds the new one, which must not be thrown away.
+      if (response.status === 401 && bearer && bearer === token()) await onUnauthorized()
       return response
     } finally {
       clearTimeout(timer)

@@ -35,6 +35,31 @@ export async function saveSession(login) {
   return session
 }
 
+let replacing = 0
+
+/** True while a token is being swapped for a new one (see replaceSession). */
+export function replacingSession() {
+  return replacing > 0
+}
+
+/**
+ * Swap the token for the one `request()` answers (a refresh after the owner changed the
+ * businesses, a PIN switch). The server ends the old token as it answers, so a request that
+ * left with the old token meanwhile comes back 401: that is no reason to log out. A 401 to the
+ * swap itself is (the session really ended).
+ */
+export async function replaceSession(request) {
+  replacing += 1
+  try {
+    return await saveSession(await request())
+  } catch (error) {
+    if (error?.status === 401) await clearSession()
+    throw error
+  } finally {
+    replacing -= 1
+  }
+}
+
 /** Change the stored user (e.g. their language) and tell the app. */
 export function updateUser(patch) {
   const session = loadSession()

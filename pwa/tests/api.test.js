@@ -79,6 +79,19 @@ describe('api', () => {
     expect(onUnauthorized).toHaveBeenCalledOnce()
   })
 
+  it('keeps the session when the 401 answers a token the phone has since replaced', async () => {
+    // The request left with the old token; a refresh ended it and stored a new one meanwhile.
+    let token = 'old-token'
+    const fetch = vi.fn(async () => {
+      token = 'new-token'
+      return problem(401, { detail: 'This token was logged out; log in again.' })
+    })
+    const onUnauthorized = vi.fn()
+    const api = createApi({ fetch, getToken: () => token, onUnauthorized })
+    await expect(api.json('/reports/businesses/all/today')).rejects.toMatchObject({ status: 401 })
+    expect(onUnauthorized).not.toHaveBeenCalled()
+  })
+
   it('does not end the session on a failed login (401 without a token)', async () => {
     const { api, onUnauthorized } = setup(problem(401, { detail: 'Wrong username or password.' }), null)
     await expect(api.json('/auth/login', { method: 'POST', auth: false, body: {} })).rejects.toMatchObject({

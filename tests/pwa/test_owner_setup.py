@@ -18,17 +18,17 @@ def fits(page, width=NARROW["width"]):
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="intermittent (1 of 3 clean runs): the owner's stored session is sometimes gone right after "
-    "opening a business, which only a 401 answer does; cause not found yet (see the closing note)",
-)
 def test_the_owner_opens_a_business_and_adds_a_person_who_logs_in_and_sells_there(
     stack, shop, logins, browser, app_for
 ):
-    owner_phone = browser.new_context(base_url=stack.url, viewport=NARROW)
+    # No service worker: the language change below must reach the page's own route.
+    owner_phone = browser.new_context(base_url=stack.url, viewport=NARROW, service_workers="block")
     page = owner_phone.new_page()
     sign_in(page, logins["owner"])
+    # The language change is slow to arrive (a slow line): it is still on its way, with the token
+    # of the moment, when the owner opens a business and the app swaps that token for a new one.
+    slow = []
+    page.route("**/api/auth/me/language", lambda route: slow.append(route))
     page.get_by_role("button", name="Kiswahili").click()
     page.get_by_role("link", name="Biashara na wafanyakazi").click()
     expect(page.get_by_role("heading", name="Biashara", level=1)).to_be_visible()
@@ -37,6 +37,11 @@ def test_the_owner_opens_a_business_and_adds_a_person_who_logs_in_and_sells_ther
     page.get_by_role("button", name="Fungua biashara").click()
     expect(page.locator("section.card").filter(has_text="Duka la Mama")).to_be_visible()
     fits(page)
+    # The server answers the slow request 401 (its token ended with the refresh): that says nothing
+    # of the new token, so the owner stays logged in (this logged the owner out before).
+    with page.expect_response("**/api/auth/me/language") as late:
+        slow.pop().continue_()
+    assert late.value.status == 401
 
     # Its first product, with the owner's refreshed token (which now names the new business).
     token = page.evaluate("JSON.parse(localStorage.getItem('tomtin.session')).token")

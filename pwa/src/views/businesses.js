@@ -3,7 +3,7 @@ import { html } from '../html.js'
 import { api } from '../api.js'
 import { errorText } from '../error-words.js'
 import { t } from '../i18n/index.js'
-import { saveSession } from '../session.js'
+import { replaceSession } from '../session.js'
 import { BUSINESS_ICONS, Icon } from '../components/icon.js'
 import { ManageTabs } from './manage-tabs.js'
 
@@ -33,7 +33,7 @@ export function Businesses() {
     try {
       await api.json(path, init)
       // The runtime restarts with the new token, and this screen with it.
-      await saveSession(await api.json('/auth/refresh', { method: 'POST' }))
+      await replaceSession(() => api.json('/auth/refresh', { method: 'POST' }))
       await load()
       return true
     } catch (e) {

@@ -3,7 +3,7 @@ import { html } from '../html.js'
 import { api } from '../api.js'
 import { errorText } from '../error-words.js'
 import { setLanguage, t } from '../i18n/index.js'
-import { saveSession } from '../session.js'
+import { replaceSession } from '../session.js'
 
 /**
  * A phone shared by several people at the counter: hand it to a colleague, who types their
@@ -32,11 +32,9 @@ function SwitchForm() {
     setBusy(true)
     setError(null)
     try {
-      const login = await api.json('/auth/switch', {
-        method: 'POST',
-        body: { username: username.trim().toLowerCase(), pin },
-      })
-      await saveSession(login)
+      const login = await replaceSession(() =>
+        api.json('/auth/switch', { method: 'POST', body: { username: username.trim().toLowerCase(), pin } }),
+      )
       await setLanguage(login.user.language)
       location.hash = '/'
     } catch (e) {
