@@ -27,6 +27,7 @@ import { Businesses } from './views/businesses.js'
 import { Staff } from './views/staff.js'
 import { History } from './views/history.js'
 import { Sales } from './views/sales.js'
+import { Customers } from './views/customers.js'
 import { ToCheck } from './views/to-check.js'
 import { Products } from './views/products.js'
 import { SwitchUser } from './views/switch-user.js'
@@ -52,6 +53,7 @@ const SCREENS = {
   '/history': History,
   '/costs': Costs,
   '/sales': Sales,
+  '/customers': Customers,
   '/to-check': ToCheck,
   '/products': Products,
   '/switch': SwitchUser,

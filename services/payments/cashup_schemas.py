@@ -136,6 +136,11 @@ class ShiftSchema(Schema):
     cash_refunds_count = fields.Integer()
     payouts = fields.Decimal(**_MONEY)
     payouts_count = fields.Integer()
+    # Sales on account bring no cash; cash paid on debts at this till does.
+    account_sales = fields.Decimal(**_MONEY)
+    account_sales_count = fields.Integer()
+    debt_cash = fields.Decimal(**_MONEY)
+    debt_cash_count = fields.Integer()
     expected = fields.Decimal(**_MONEY)
     counted = fields.Decimal(allow_none=True, **_MONEY)
     difference = fields.Decimal(allow_none=True, **_MONEY)

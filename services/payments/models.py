@@ -15,12 +15,14 @@ from common.delta import claim_xid, stamp
 db = make_db("payments")
 audit_log = audit_table(db.metadata)
 
-METHODS = ("cash", "mpesa")
+# "account": a sale on credit (deni) to a known customer, paid later (services/credit.py).
+METHODS = ("cash", "mpesa", "account")
 PAID_FROM = ("till", "mpesa")
 SALE_STATUSES = ("pending", "paid", "failed", "cancelled", "voided")
 # How money goes back: cash from the till, or through Daraja (reversal of the sale's receipt, or
 # B2C to the customer's phone), which stay pending until Daraja's result.
-REFUND_CHANNELS = ("cash", "reversal", "b2c")
+# "account" takes a refund of a sale on account off the customer's debt: no money moves.
+REFUND_CHANNELS = ("cash", "reversal", "b2c", "account")
 DARAJA_CHANNELS = ("reversal", "b2c")
 REFUND_STATUSES = ("pending", "paid", "failed", "needs_review")
 ORDER_STATUSES = ("received", "washing", "drying", "ready", "collected")
@@ -38,10 +40,46 @@ def new_receipt_token() -> str:
     return secrets.token_urlsafe(RECEIPT_TOKEN_BYTES)
 
 
+CUSTOMER_LANGUAGES = ("en", "sw")
+
+
+class Customer(db.Model):
+    """A person who buys: a normalised phone and a name, shared by all the owner's businesses.
+
+    One person buys water, brings laundry and takes from the shop: one record, one debt, one limit
+    the owner trusts them with (see README, Customers and credit).
+    """
+
+    __tablename__ = "customers"
+    __table_args__ = (
+        sa.CheckConstraint("credit_limit >= 0", name="credit_limit_not_negative"),
+        sa.CheckConstraint("language IN ('en', 'sw')", name="language"),
+        sa.Index("ix_customers_phone_prefix", sa.text("phone varchar_pattern_ops")),
+        sa.Index("ix_customers_phone_suffix", sa.text("reverse(phone) text_pattern_ops")),
+        sa.Index("ix_customers_name_words", sa.text("to_tsvector('simple', name)"), postgresql_using="gin"),
+    )
+
+    id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
+    phone = sa.Column(sa.String(12), nullable=False, unique=True)
+    name = sa.Column(sa.String(80), nullable=False)
+    credit_limit = sa.Column(sa.Numeric(12, 2), nullable=False, server_default="0")
+    # The language of what they are sent (receipts, reminders): "en" or "sw".
+    language = sa.Column(sa.String(2), nullable=False, server_default="en")
+    created_by = sa.Column(sa.BigInteger)
+    created_at = created_at_column()
+    updated_at = updated_at_column()
+
+    @property
+    def number(self) -> str:
+        """The customer number a till/paybill payment may name as its account (C12)."""
+        return f"C{self.id}"
+
+
 class Sale(db.Model):
     __tablename__ = "sales"
     __table_args__ = (
-        sa.CheckConstraint("method IN ('cash', 'mpesa')", name="method"),
+        sa.CheckConstraint("method IN ('cash', 'mpesa', 'account')", name="method"),
+        sa.CheckConstraint("method <> 'account' OR customer_id IS NOT NULL", name="account_has_customer"),
         sa.CheckConstraint("status IN ('pending', 'paid', 'failed', 'cancelled', 'voided')", name="status"),
         sa.CheckConstraint("total >= 0", name="total_not_negative"),
         sa.Index("ix_sales_business_created", "business", "created_at"),
@@ -61,6 +99,7 @@ class Sale(db.Model):
     order_status = sa.Column(sa.String(16))
     total = sa.Column(sa.Numeric(12, 2), nullable=False)
     customer_phone = sa.Column(sa.String(12))
+    customer_id = sa.Column(sa.ForeignKey("customers.id"), index=True)
     created_by = sa.Column(sa.BigInteger)
     # The seller's shift: its cash sales make the shift's expected cash (see services/shifts.py).
     shift_id = sa.Column(sa.ForeignKey("shifts.id"), index=True)
@@ -215,6 +254,12 @@ class MpesaPayment(db.Model):
             postgresql_where=sa.text("kind = 'stk' AND status = 'pending'"),
         ),
         sa.Index(
+            "uq_mpesa_payments_active_debt_push",
+            "customer_id",
+            unique=True,
+            postgresql_where=sa.text("kind = 'stk' AND status = 'pending' AND customer_id IS NOT NULL"),
+        ),
+        sa.Index(
             "ix_mpesa_payments_pending_due", "next_query_at", postgresql_where=sa.text("status = 'pending'")
         ),
         # Reporting reads a business's payments by day through the published view.
@@ -237,6 +282,8 @@ class MpesaPayment(db.Model):
     query_attempts = sa.Column(sa.Integer, nullable=False, server_default="0")
     next_query_at = sa.Column(sa.DateTime(timezone=True))
     review_reason = sa.Column(sa.String(255))
+    # A payment of a customer's debt (an STK push for the balance, a C2B naming the customer).
+    customer_id = sa.Column(sa.ForeignKey("customers.id"))
     resolved_at = sa.Column(sa.DateTime(timezone=True))
     resolved_by = sa.Column(sa.BigInteger)
     resolution_note = sa.Column(sa.String(255))
@@ -245,6 +292,37 @@ class MpesaPayment(db.Model):
     updated_at = updated_at_column()
     paid_at = sa.Column(sa.DateTime(timezone=True))
     sale = db.relationship(Sale, back_populates="payments")
+
+
+class DebtPayment(db.Model):
+    """Money paid on a customer's debt: cash at a till, or an M-Pesa payment (STK or C2B) once paid.
+
+    It is not tied to one sale: a customer's payments settle their oldest debts first, computed
+    from the rows (services/credit.py), so voids and refunds never leave an allocation stale.
+    """
+
+    __tablename__ = "debt_payments"
+    __table_args__ = (
+        sa.CheckConstraint("method IN ('cash', 'mpesa')", name="method"),
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
+        sa.Index("ix_debt_payments_customer_created", "customer_id", "created_at"),
+        sa.Index("ix_debt_payments_shift", "shift_id"),
+    )
+
+    id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
+    idempotency_key = sa.Column(sa.Uuid, unique=True)
+    request_hash = sa.Column(sa.String(64))
+    response_body = sa.Column(JSONB)
+    customer_id = sa.Column(sa.ForeignKey("customers.id"), nullable=False)
+    business = sa.Column(sa.String(16))
+    method = sa.Column(sa.String(8), nullable=False)
+    amount = sa.Column(sa.Numeric(12, 2), nullable=False)
+    mpesa_payment_id = sa.Column(sa.ForeignKey("mpesa_payments.id"), unique=True)
+    # Cash taken at a till joins the taker's shift: it is in the drawer (services/shifts.py).
+    shift_id = sa.Column(sa.ForeignKey("shifts.id"))
+    created_by = sa.Column(sa.BigInteger)
+    created_at = created_at_column()
+    mpesa_payment = db.relationship("MpesaPayment")
 
 
 class VoidWindow(db.Model):
@@ -264,7 +342,7 @@ class Refund(db.Model):
 
     __tablename__ = "refunds"
     __table_args__ = (
-        sa.CheckConstraint("channel IN ('cash', 'reversal', 'b2c')", name="channel"),
+        sa.CheckConstraint("channel IN ('cash', 'reversal', 'b2c', 'account')", name="channel"),
         sa.CheckConstraint("status IN ('pending', 'paid', 'failed', 'needs_review')", name="status"),
         sa.CheckConstraint("amount > 0", name="amount_positive"),
         sa.Index("ix_refunds_business_created", "business", "created_at"),

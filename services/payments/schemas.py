@@ -78,6 +78,7 @@ class SaleSchema(Schema):
     status = fields.String()
     order_status = fields.String(allow_none=True)
     customer_phone = fields.String(allow_none=True)
+    customer_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     paid_at = fields.DateTime(allow_none=True)
@@ -149,6 +150,8 @@ class NewSaleSchema(Schema):
     customer_phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
     # The seller's shift open on the phone when the sale was made (kept in its offline outbox).
     shift_id = Id(load_default=None, allow_none=True)
+    # Who bought (required for method "account": the sale becomes their debt, within their limit).
+    customer_id = Id(load_default=None, allow_none=True)
 
 
 class VoidSchema(Schema):

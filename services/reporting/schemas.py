@@ -34,6 +34,8 @@ class TodaySchema(Schema):
     sales_count = fields.Integer()
     cash = _money()
     mpesa = _money()
+    # Sold on account (deni) today: revenue, but neither cash nor M-Pesa until the customer pays.
+    on_account = _money()
     # Money given back today (refunds of any day's sales), apart from revenue.
     refunds = _money()
     refunds_count = fields.Integer()

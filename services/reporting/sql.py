@@ -176,7 +176,8 @@ PRODUCT_NAMES = sa.text("SELECT id, name FROM inventory.v_products WHERE id = AN
 TODAY_SALES = sa.text(
     f"""SELECT count(*) AS sales_count, coalesce(sum(total), 0) AS revenue,
            coalesce(sum(total) FILTER (WHERE method = 'cash'), 0) AS cash,
-           coalesce(sum(total) FILTER (WHERE method = 'mpesa'), 0) AS mpesa
+           coalesce(sum(total) FILTER (WHERE method = 'mpesa'), 0) AS mpesa,
+           coalesce(sum(total) FILTER (WHERE method = 'account'), 0) AS on_account
     FROM payments.v_sales WHERE status = 'paid' AND {WINDOW}"""
 )
 # Money given back today (whichever day its sale was): apart from today's revenue.

@@ -10,7 +10,7 @@ import pytest
 
 from accounts.models import Business, User
 from accounts.models import db as accounts_db
-from payments.models import ExpenseCategory, MpesaPayment, Sale, SaleLine, Shift
+from payments.models import Customer, ExpenseCategory, MpesaPayment, Sale, SaleLine, Shift
 from payments.models import db as payments_db
 from support.businesses import BUSINESSES
 from support.products import product_with_stock
@@ -75,7 +75,8 @@ def rows(app_for) -> dict[str, int]:
         )
         category = ExpenseCategory(name="Transport")
         shift = Shift(business="water", opened_by=users["staff"], opened_by_name="amina", float=Decimal("0"))
-        payments_db.session.add_all([sale, review, unmatched, category, shift])
+        customer = Customer(phone="254712000001", name="Mama Matrix", credit_limit=Decimal("1000.00"))
+        payments_db.session.add_all([sale, review, unmatched, category, shift, customer])
         payments_db.session.commit()
         return {
             "product": product_id,
@@ -84,6 +85,7 @@ def rows(app_for) -> dict[str, int]:
             "category": category.id,
             "shift": shift.id,
             "receipt": sale.receipt_token,
+            "customer": customer.id,
             **users,
         }
 

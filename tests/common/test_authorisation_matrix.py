@@ -74,7 +74,15 @@ BODIES = {
     ("put", "/api/payments/businesses/{business}/void-window"): {"minutes": 10},
     ("post", "/api/payments/sales/{sale_id}/refunds"): {"channel": "cash", "reason": "returned"},
     ("put", "/api/payments/businesses/{business}/message-alerts"): {"low_stock": False},
+    ("post", "/api/payments/customers"): {"phone": "0712000002", "name": "Matrix"},
+    ("patch", "/api/payments/customers/{customer_id}"): {"name": "Mama Matrix"},
+    ("put", "/api/payments/customers/{customer_id}/credit-limit"): {"credit_limit": "1000.00"},
+    ("post", "/api/payments/businesses/{business}/customers/{customer_id}/payments"): {"amount": "10.00"},
+    ("post", "/api/payments/businesses/{business}/customers/{customer_id}/stk-push"): {},
 }
+# Rows every business shares: staff of another business are admitted to these ids (customers are the
+# owner's, not one business's: see the payments README, Customers and credit).
+SHARED_ROWS = ("{customer_id}",)
 QUERIES = {
     ("get", "/api/reports/businesses/{business}/reports/{kind}"): {"from": "2026-01-01", "to": "2026-01-02"}
 }
@@ -117,6 +125,7 @@ def _url(path: str, rows: dict[str, int]) -> str:
         "user_id": rows["staff"],
         "category_id": rows["category"],
         "shift_id": rows["shift"],
+        "customer_id": rows["customer"],
         "trans_id": C2B_RECEIPT,
         "kind": "revenue",
         "secret": SMS_WEBHOOK_SECRET if path.startswith("/hooks/sms/") else MPESA_WEBHOOK_SECRET,
@@ -178,6 +187,8 @@ def test_every_operation_refuses_and_admits_exactly_whom_its_rule_says(app_for, 
         assert statuses["staff"] == 403 and statuses["other_business_staff"] == 403, statuses
     elif "{business}" in path:
         assert statuses["other_business_staff"] == 403, statuses
+    elif any(shared in path for shared in SHARED_ROWS):
+        assert statuses["other_business_staff"] not in (401, 403), statuses
     elif "_id}" in path:
         # Another business's row: payments hides it (404), inventory refuses it (403).
         assert statuses["other_business_staff"] in (403, 404), statuses

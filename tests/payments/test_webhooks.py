@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from payments.models import MpesaCallback, MpesaPayment, Sale, db
+from support.mpesa_data import c2b_body
 from support.problems import assert_problem
 
 from .conftest import HOOK, post_callback, stk_body
@@ -64,27 +65,9 @@ def test_unknown_checkout_request_id_is_refused(app, client):
     assert _callbacks(app) == []
 
 
-def _c2b(trans_id: str, amount: str, bill_ref: str) -> dict:
-    return {
-        "TransactionType": "Pay Bill",
-        "TransID": trans_id,
-        "TransTime": "20261125101010",
-        "TransAmount": amount,
-        "BusinessShortCode": "174379",
-        "BillRefNumber": bill_ref,
-        "InvoiceNumber": "",
-        "OrgAccountBalance": "",
-        "ThirdPartyTransID": "",
-        "MSISDN": "2547 ***** 149",
-        "FirstName": "JOHN",
-        "MiddleName": "",
-        "LastName": "",
-    }
-
-
 def test_c2b_confirmation_matches_a_sale_by_reference_once(app, client, post_sale, products):
     sale = post_sale(method="mpesa", lines=[{"product_id": products["B20"], "quantity": "1"}]).get_json()
-    body = _c2b("RKT1AB2CD3", "450.00", f" tt{sale['id']} ")
+    body = c2b_body("RKT1AB2CD3", "450.00", f" tt{sale['id']} ")
     assert client.post(f"{HOOK}/c2b/validation", json=body).get_json()["ResultCode"] == "0"
     for _ in range(2):
         answer = client.post(f"{HOOK}/c2b/confirmation", json=body)
@@ -97,8 +80,10 @@ def test_c2b_confirmation_matches_a_sale_by_reference_once(app, client, post_sal
 
 def test_unmatched_c2b_is_listed_and_attached_by_the_owner(app, client, auth, post_sale, products):
     sale = post_sale(method="mpesa", lines=[{"product_id": products["B20"], "quantity": "1"}]).get_json()
-    client.post(f"{HOOK}/c2b/confirmation", json=_c2b("RKT9ZZ", "450.00", "my shop"))
-    client.post(f"{HOOK}/c2b/confirmation", json=_c2b("RKT8YY", "100.00", f"TT{sale['id']}"))  # wrong amount
+    client.post(f"{HOOK}/c2b/confirmation", json=c2b_body("RKT9ZZ", "450.00", "my shop"))
+    client.post(
+        f"{HOOK}/c2b/confirmation", json=c2b_body("RKT8YY", "100.00", f"TT{sale['id']}")
+    )  # wrong amount
     listed = client.get("/api/payments/businesses/water/c2b/unmatched", headers=auth()).get_json()["items"]
     assert sorted(p["receipt"] for p in listed) == ["RKT8YY", "RKT9ZZ"]
     assert_problem(client.get("/api/payments/businesses/water/c2b/unmatched", headers=auth("staff")), 403)

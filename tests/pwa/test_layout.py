@@ -47,6 +47,7 @@ SCREENS = {
     "/costs": ".cost-row",
     "/closes": ".close-row",
     "/to-check": "main.to-check .banner.good, main.to-check .check-item",
+    "/customers": "main.customers .order",
 }
 # Money and navigation: text here must be whole, never clipped by its box.
 WHOLE_TEXT = ".figure, .figure-detail, .not-sent, .bar-text, .report-cell dd, .total, .cart-bar, .nav-label, .switch span, .status-word"
@@ -103,6 +104,32 @@ def big_shop(stack, shop, app_for, owner_token) -> dict:
         owner_token,
         json={"method": "cash", "lines": [{"product_id": ids["retail"], "quantity": "1"}]},
     )
+    # A customer with a long name owing the biggest sale, on account.
+    customer = api(
+        stack,
+        "POST",
+        "/payments/customers",
+        owner_token,
+        json={"phone": "0799000111", "name": LONG_NAMES["water"][:80]},
+    )
+    api(
+        stack,
+        "PUT",
+        f"/payments/customers/{customer['id']}/credit-limit",
+        owner_token,
+        json={"credit_limit": BIG_PRICE},
+    )
+    api(
+        stack,
+        "POST",
+        "/payments/businesses/retail/sales",
+        owner_token,
+        json={
+            "method": "account",
+            "customer_id": customer["id"],
+            "lines": [{"product_id": ids["retail"], "quantity": "1"}],
+        },
+    )
     api(
         stack,
         "POST",
@@ -126,7 +153,7 @@ def big_shop(stack, shop, app_for, owner_token) -> dict:
     )
     # The figures come from the worker's roll-ups: wait until "all" shows the big sale.
     expect_today(stack, owner_token, lambda today: Decimal(today["revenue"]) >= Decimal(BIG_PRICE))
-    return {"payment": payment["id"], "sale": big["id"]}
+    return {"payment": payment["id"], "sale": big["id"], "customer": customer["id"]}
 
 
 def expect_today(stack, token, ready, tries=100):
@@ -193,6 +220,7 @@ def test_every_screen_fits_the_phone_in_both_languages(stack, big_shop, logins, 
         f"/mpesa/{big_shop['payment']}": "main.mpesa:not([data-state='loading'])",
         f"/zreport/{shift['id']}": "main.zreport .zreport-paper",
         f"/sales/{big_shop['sale']}": "main.sale-detail .receipt-share",
+        f"/customers/{big_shop['customer']}": "main.customer [data-testid=statement]",
     }
     problems: list[str] = []
     for width in WIDTHS:
@@ -217,8 +245,20 @@ def test_every_screen_fits_the_phone_in_both_languages(stack, big_shop, logins, 
         for i in range(tiles.count()):
             tiles.nth(i).click(timeout=5_000)
         expect(page.locator(".cart-line")).to_have_count(tiles.count())
-        page.locator(".methods button").last.click()  # M-Pesa: the phone field and the longest button
+        page.locator(".methods button").nth(1).click()  # M-Pesa: the phone field and the longest button
         check(page, "/sell", ".cart", problems, width, language, axe=width == 360, name="sell_cart")
+        page.locator(".methods button").last.click()  # on account: the customer picker and a match
+        page.locator("#customer-find").fill("0799")
+        check(
+            page,
+            "/sell",
+            ".customer-choice",
+            problems,
+            width,
+            language,
+            axe=width == 360,
+            name="sell_account",
+        )
         page.locator(".top-bar button").last.click()  # the log-out question
         check(page, "/", ".panel", problems, width, language, axe=width == 360, name="logout")
         page.locator(".panel button").last.click()

@@ -298,3 +298,18 @@ def test_a_day_of_the_largest_sales_rolls_up_without_overflow(ctx):
     )
     assert row["revenue"] == line["revenue"] == Decimal("9999999999.00") * 101
     assert line["quantity"] == Decimal("10100")
+
+
+def test_a_sale_on_account_is_revenue_but_neither_cash_nor_mpesa(ctx):
+    customer = factories._insert(
+        "INSERT INTO payments.customers (phone, name) VALUES ('254712000009', 'Mama Deni') RETURNING id"
+    )
+    sale_id = factories.sale("water", "cash", dt.datetime.now(dt.UTC), total="300.00")
+    factories.update_sale(sale_id, method="account", customer_id=customer)
+    board = services.dashboard("water", ("water",))
+    assert (board["revenue"], board["cash"], board["mpesa"], board["on_account"]) == (
+        Decimal("300.00"),
+        Decimal("0.00"),
+        Decimal("0.00"),
+        Decimal("300.00"),
+    )

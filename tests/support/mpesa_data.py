@@ -59,3 +59,22 @@ def stk_body(checkout: str, code: int = 0, amount: float | int = 900, receipt: s
             ]
         }
     return {"Body": {"stkCallback": callback}}
+
+
+def c2b_body(trans_id: str, amount: str, bill_ref: str) -> dict:
+    """A C2B validation/confirmation body (a till/paybill payment), shaped as DARAJA.md shows it."""
+    return {
+        "TransactionType": "Pay Bill",
+        "TransID": trans_id,
+        "TransTime": "20261125101010",
+        "TransAmount": amount,
+        "BusinessShortCode": "174379",
+        "BillRefNumber": bill_ref,
+        "InvoiceNumber": "",
+        "OrgAccountBalance": "",
+        "ThirdPartyTransID": "",
+        "MSISDN": "2547 ***** 149",
+        "FirstName": "JOHN",
+        "MiddleName": "",
+        "LastName": "",
+    }

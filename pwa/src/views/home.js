@@ -51,6 +51,7 @@ export function Home({ session, runtime }) {
         <a class="button secondary link-button" href="#/till"><${Icon} name="coins" /> ${t('till.title')}</a>
         <a class="button secondary link-button" href="#/money-out"><${Icon} name="receipt" /> ${t('moneyout.title')}</a>
         <a class="button secondary link-button" href="#/switch"><${Icon} name="people" /> ${t('switch.open')}</a>
+        <a class="button secondary link-button" href="#/customers"><${Icon} name="people" /> ${t('customers.title')}</a>
       </div>
       <${DataFoot} resources=${[today]} />
       <${FigureCard} icon="coins" title=${t('home.money_today')} value=${revenue && formatMoney(revenue)} resource=${today}>
@@ -59,6 +60,7 @@ export function Home({ session, runtime }) {
           html`<p class="figure-detail money-split">
           <span>${t('home.cash')} ${formatMoney(cash)}</span>
           <span>${t('home.mpesa')} ${formatMoney(data.mpesa)}</span>
+          ${Number(data.on_account) > 0 && html`<span data-testid="on-account">${t('home.on_account')} ${formatMoney(data.on_account)}</span>`}
         </p>`
         }
         ${
@@ -92,7 +94,8 @@ export function Home({ session, runtime }) {
       }
       ${
         user.role === 'owner' &&
-        html`<a class="button secondary link-button" href="#/to-check"><${Icon} name="alert" /> ${t('tocheck.open')}</a>`
+        html`<a class="button secondary link-button" href="#/to-check"><${Icon} name="alert" /> ${t('tocheck.open')}</a>
+        <${OwedCard} runtime=${runtime} />`
       }
       ${
         data?.low_stock_count != null &&
@@ -135,6 +138,16 @@ export function Home({ session, runtime }) {
       }
     </main>
   `
+}
+
+/** The owner's: what customers owe (deni), how much of it is over a month old. */
+function OwedCard({ runtime }) {
+  const owed = useResource(runtime.poller, 'payments', '/payments/debts')
+  const data = owed.data
+  return html`<${FigureCard} icon="receipt" title=${t('home.owed')} value=${data && formatMoney(data.total)} resource=${owed}
+    detail=${data && t('home.owed_detail', { count: data.customers_count, old: formatMoney(data.ageing.over_30) })}>
+    <a class="button secondary link-button" href="#/customers">${t('customers.title')} <${Icon} name="next" /></a>
+  <//>`
 }
 
 /** Today's sales still on this phone for `business` ("all": every business): count and money. */

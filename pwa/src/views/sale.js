@@ -13,6 +13,7 @@ import { navigate } from '../router.js'
 import { BusinessSwitcher } from '../components/business-switcher.js'
 import { DataFoot } from '../components/data-foot.js'
 import { Icon } from '../components/icon.js'
+import { CustomerPicker } from '../components/customer-picker.js'
 
 const SHOWN = 30
 
@@ -20,6 +21,8 @@ const SHOWN = 30
  * Record a sale: tap products (recent ones first, or search), adjust quantities, pick cash or
  * M-Pesa, confirm. A common cash sale is Sell → product → Cash → Confirm. Cash sales go through
  * the outbox (they work offline); an M-Pesa sale needs the network and opens its status screen.
+ * A sale on account (deni) names its customer, found or added in the picker, and needs the network:
+ * only the server can say whether it fits their limit.
  */
 export function Sale({ session, runtime }) {
   const { user } = session
@@ -32,10 +35,11 @@ export function Sale({ session, runtime }) {
   const [query, setQuery] = useState('')
   const [method, setMethod] = useState(null)
   const [phone, setPhone] = useState('')
+  const [customer, setCustomer] = useState(null)
   const [error, setError] = useState(null)
   const [busy, setBusy] = useState(false)
   const [done, setDone] = useState(null)
-  // One idempotency key per M-Pesa sale being confirmed: a retry after a lost answer reuses it.
+  // One idempotency key per M-Pesa or on-account sale being confirmed: a retry after a lost answer reuses it.
   const mpesaKey = useRef(null)
 
   const active = useMemo(() => (products.data?.items ?? []).filter((p) => p.active !== false), [products.data])
@@ -98,6 +102,8 @@ export function Sale({ session, runtime }) {
         setDone({ label, business, body, key: sent.key })
         setCart([])
         setMethod(null)
+      } else if (method === 'account') {
+        await onAccount(lines, label)
       } else {
         await startMpesa(lines)
       }
@@ -106,6 +112,27 @@ export function Sale({ session, runtime }) {
     } finally {
       setBusy(false)
     }
+  }
+
+  async function onAccount(lines, label) {
+    mpesaKey.current ??= newUuid()
+    const key = mpesaKey.current
+    const body = { method: 'account', lines, customer_id: customer.id, ...shiftField(user.id, business) }
+    await api.json(`/payments/businesses/${business}/sales`, {
+      method: 'POST',
+      headers: { 'Idempotency-Key': key },
+      body,
+    })
+    mpesaKey.current = null
+    rememberProducts(
+      user.id,
+      business,
+      cart.map((l) => l.id),
+    )
+    setDone({ label, business, body, key, customer: customer.name })
+    setCart([])
+    setMethod(null)
+    setCustomer(null)
   }
 
   async function startMpesa(lines) {
@@ -145,7 +172,7 @@ export function Sale({ session, runtime }) {
     }
   }
 
-  const ready = cart.length > 0 && method && (method === 'cash' || phone.trim())
+  const ready = cart.length > 0 && method && (method === 'cash' || (method === 'account' ? customer : phone.trim()))
   const items = cart.length
   return html`
     <main class=${`screen sale ${cart.length ? 'has-cart' : ''}`}>
@@ -189,7 +216,10 @@ export function Sale({ session, runtime }) {
             onClick=${() => setMethod('cash')}><${Icon} name="cash" /> ${t('sale.cash')}</button>
           <button type="button" class=${`switch ${method === 'mpesa' ? 'on' : ''}`} aria-pressed=${method === 'mpesa'}
             onClick=${() => setMethod('mpesa')}><${Icon} name="phone" /> ${t('sale.mpesa')}</button>
+          <button type="button" class=${`switch ${method === 'account' ? 'on' : ''}`} aria-pressed=${method === 'account'}
+            onClick=${() => setMethod('account')}><${Icon} name="receipt" /> ${t('sale.account')}</button>
         </div>
+        ${method === 'account' && html`<${CustomerPicker} picked=${customer} onPick=${setCustomer} owner=${user.role === 'owner'} />`}
         ${
           method === 'mpesa' &&
           html`<label for="customer-phone">${t('sale.customer_phone')}</label>
@@ -198,7 +228,7 @@ export function Sale({ session, runtime }) {
         }
         ${error && html`<p class="problem" role="alert">${error}</p>`}
         <button class="button primary" type="button" disabled=${!ready || busy} onClick=${confirm}>
-          ${busy ? t('common.wait') : method === 'mpesa' ? t('sale.send_mpesa', { amount: formatMoney(total) }) : t('sale.confirm', { amount: formatMoney(total) })}
+          ${busy ? t('common.wait') : t(method === 'mpesa' ? 'sale.send_mpesa' : method === 'account' ? 'sale.confirm_account' : 'sale.confirm', { amount: formatMoney(total) })}
         </button>
       </section>`
       }

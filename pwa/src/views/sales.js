@@ -33,7 +33,7 @@ function SalesList({ session, runtime }) {
           (s) => html`
             <a class="order" key=${s.id} href=${`#/sales/${s.id}`} data-sale=${s.id}>
               <span>${formatMoment(s.created_at)} · ${t(`sales.method.${s.method}`)}</span>
-              <span class="nowrap">${formatMoney(s.total)} · ${t(`payment_status.${s.status}`)}</span>
+              <span class="nowrap">${formatMoney(s.total)} · ${statusWord(s)}</span>
             </a>
           `,
         )}
@@ -82,7 +82,7 @@ function SaleDetail({ session, runtime, id }) {
   }
 
   async function refund(line, quantity, damaged) {
-    const how = s.method === 'mpesa' ? channel : 'cash'
+    const how = s.method === 'mpesa' ? channel : s.method === 'account' ? 'account' : 'cash'
     const body = { channel: how, reason, lines: [{ sale_line_id: line.id, quantity, damaged }] }
     if (how === 'b2c' && phone.trim()) body.phone = phone.trim()
     if (await send(`/payments/sales/${id}/refunds`, body, { 'Idempotency-Key': key })) {
@@ -106,7 +106,7 @@ function SaleDetail({ session, runtime, id }) {
         <p>
           ${formatMoment(s.created_at)} · ${t(`sales.method.${s.method}`)} ·
           <span class="nowrap">${formatMoney(s.total)}</span> ·
-          <strong data-testid="sale-status">${t(`payment_status.${s.status}`)}</strong>
+          <strong data-testid="sale-status">${statusWord(s)}</strong>
         </p>
         ${s.void_reason && html`<p>${t('sales.void_reason', { reason: s.void_reason })}</p>`}
         ${Number(s.refunded) > 0 && html`<p data-testid="refunded">${t('sales.refunded', { amount: formatMoney(s.refunded) })}</p>`}
@@ -124,7 +124,7 @@ function SaleDetail({ session, runtime, id }) {
         ${s.lines.map(
           (line) =>
             html`<${Line} key=${line.id} line=${line} canRefund=${s.status === 'paid'} busy=${busy || !reason.trim()}
-              label=${t(s.method === 'mpesa' ? `sales.refund_by.${channel}` : 'sales.refund_cash')} onRefund=${refund} />`,
+              label=${t(s.method === 'mpesa' ? `sales.refund_by.${channel}` : s.method === 'account' ? 'sales.refund_account' : 'sales.refund_cash')} onRefund=${refund} />`,
         )}
         <${MpesaRefunds} refunds=${s.refunds ?? []} />
         ${
@@ -144,6 +144,11 @@ function SaleDetail({ session, runtime, id }) {
 
 function businessName(session, code) {
   return session.user.businesses.find((b) => b.code === code)?.name ?? code
+}
+
+/** A sale on account is complete but owed: it says so rather than "paid". */
+function statusWord(sale) {
+  return sale.method === 'account' && sale.status === 'paid' ? t('sales.owed') : t(`payment_status.${sale.status}`)
 }
 
 /** How an M-Pesa sale's money goes back; B2C may name another phone than the one that paid. */
@@ -169,7 +174,7 @@ function RefundChannel({ channel, onChannel, phone, onPhone }) {
 
 /** Refunds paid back through M-Pesa, with where each one stands (refreshed while one waits). */
 function MpesaRefunds({ refunds }) {
-  const sent = refunds.filter((r) => r.channel !== 'cash')
+  const sent = refunds.filter((r) => r.channel !== 'cash' && r.channel !== 'account')
   if (!sent.length) return null
   return html`
     <ul class="mpesa-refunds column" data-testid="mpesa-refunds">

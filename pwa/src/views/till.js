@@ -130,6 +130,7 @@ export function ShiftFigures({ shift }) {
   const rows = [
     [t('till.float'), shift.float],
     [t('till.cash_sales', { count: shift.cash_sales_count }), shift.cash_sales],
+    [t('till.debt_cash', { count: shift.debt_cash_count ?? 0 }), shift.debt_cash ?? '0.00'],
     [t('till.cash_refunds'), shift.cash_refunds],
     [t('till.payouts', { count: shift.payouts_count }), shift.payouts],
     [t('till.expected'), shift.expected],
@@ -138,5 +139,7 @@ export function ShiftFigures({ shift }) {
     ${rows.map(([label, value]) => html`<div class="report-cell"><dt>${label}</dt><dd>${formatMoney(value)}</dd></div>`)}
     <div class="report-cell quiet"><dt>${t('till.mpesa_sales', { count: shift.mpesa_sales_count })}</dt>
       <dd>${formatMoney(shift.mpesa_sales)}</dd></div>
+    <div class="report-cell quiet"><dt>${t('till.account_sales', { count: shift.account_sales_count ?? 0 })}</dt>
+      <dd>${formatMoney(shift.account_sales ?? '0.00')}</dd></div>
   </dl>`
 }

@@ -1,10 +1,11 @@
 """payments HTTP API, one module per area: sales (/api/payments sales, voids, refunds, M-Pesa,
-review, C2B), cashup (/api/payments expenses and shifts), receipts (/r, a sale's public page),
-messages (/api/payments text messages), webhooks (/hooks, Daraja's callbacks) and
-messages_hooks (/hooks/sms, Africa's Talking's callbacks).
+review, C2B), cashup (/api/payments expenses and shifts), customers (/api/payments customers and
+credit), receipts (/r, a sale's public page), messages (/api/payments text messages), webhooks
+(/hooks, Daraja's callbacks) and messages_hooks (/hooks/sms, Africa's Talking's callbacks).
 Route handlers parse, call the business rules in ..services and dump; none lives elsewhere."""
 
 from .cashup import bp as cashup_bp
+from .customers import bp as customers_bp
 from .messages import bp as messages_bp
 from .messages_hooks import bp as sms_hooks_bp
 from .receipts import bp as receipts_bp
@@ -12,4 +13,4 @@ from .sales import bp as sales_bp
 from .webhooks import bp as hooks_bp
 
 # Registration order is the order of the OpenAPI document.
-BLUEPRINTS = [sales_bp, cashup_bp, receipts_bp, messages_bp, hooks_bp, sms_hooks_bp]
+BLUEPRINTS = [sales_bp, cashup_bp, customers_bp, receipts_bp, messages_bp, hooks_bp, sms_hooks_bp]

@@ -80,6 +80,7 @@ def record_sale(body: dict, business: str):
         body["customer_phone"],
         principal.user_id,
         body["shift_id"],
+        body["customer_id"],
     )
     return jsonify(sale), 201
 

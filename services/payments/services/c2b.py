@@ -14,6 +14,7 @@ from common.errors import Conflict, InvalidInput, NotFound
 
 from ..callbacks import C2BConfirmation
 from ..models import MpesaPayment, Sale, audit_log, db
+from . import debt_payments
 from .sales import mark_sale_paid
 from .settlement import changed, locked_sale
 
@@ -43,6 +44,8 @@ def confirm(confirmation: C2BConfirmation, raw: str) -> MpesaPayment:
     sale = locked_sale(int(match.group(1))) if match else None
     if sale is not None and sale.status in OPEN_STATUSES and sale.total == confirmation.amount:
         _pay(payment, sale)
+    elif match is None:  # an account naming a customer (C12 or a phone) pays their oldest debts
+        debt_payments.settle_c2b(payment, confirmation.bill_ref)
     db.session.commit()
     changed(payment.business)
     return payment

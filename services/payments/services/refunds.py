@@ -3,7 +3,8 @@
 The sale's row lock orders concurrent refunds from two devices: each one counts what earlier
 refunds took back from every line only after it holds the lock, so the total refunded can never
 pass what was paid. Each refund carries an idempotency key, like a sale; a replay answers the
-first body. Goods come back through the SaleRefunded event (damaged ones are written off).
+first body. Goods come back through the SaleRefunded event (damaged ones are written off). A sale
+on account can be refunded off the account (channel "account": the debt falls, no money moves).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from common.money import to_money
 
 from ..models import DARAJA_CHANNELS, Refund, RefundLine, Sale, SaleLine, db, touch_sale
 from ..schemas import RefundSchema
-from . import daraja_refunds, outbox
+from . import credit, customers, daraja_refunds, outbox
 from .idempotent import commit_first, replay_of, request_hash
 
 IDEMPOTENCY_CONSTRAINT = "uq_refunds_idempotency_key"
@@ -82,12 +83,14 @@ def refund_sale(
     refund.amount = sum((line.amount for line in refund.lines), Decimal("0.00"))
     if refund.amount <= 0:
         raise InvalidInput("Nothing to refund: the amount would be zero.", {"lines": ["Refund more."]})
+    if channel == "account":
+        _check_account(sale, refund.amount)
     by_daraja = channel in DARAJA_CHANNELS
     if by_daraja:
         # Pending still counts against what can be refunded: stored under this same sale lock.
         daraja_refunds.prepare(refund, sale, phone)
         refund.status = "pending"
-    else:  # cash leaves the till at once
+    else:  # cash leaves the till at once; a refund off the account lowers the debt at once
         refund.status = "paid"
     db.session.add(refund)
 
@@ -106,6 +109,16 @@ def refund_sale(
     if by_daraja:
         body = _sent(refund.id)
     return body
+
+
+def _check_account(sale: Sale, amount: Decimal) -> None:
+    """Taking a refund off the account: only for a sale on account, never more than is owed."""
+    if sale.method != "account":
+        raise InvalidInput(
+            "Only a sale on account can be refunded off the account.", {"channel": ["Not a sale on account."]}
+        )
+    customer = customers.locked(sale.customer_id)
+    credit.check_not_above_balance(customer, amount, "lines")
 
 
 def _sent(refund_id: int) -> dict[str, Any]:

@@ -17,11 +17,11 @@ from common.cache import invalidate
 from common.delta import iso, watermark
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from common.money import MAX_AMOUNT, to_money
-from common.phone import InvalidPhone, normalise_phone
 
 from ..models import ORDER_STATUSES, Refund, RefundLine, Sale, SaleLine, audit_log, db
 from ..schemas import SaleSchema
-from . import outbox, shifts
+from . import credit, customers, outbox, shifts
+from .customers import phone_or_error
 from .idempotent import commit_first, replay_of, request_hash
 
 RECENT_SALES_LIMIT = 100
@@ -84,13 +84,16 @@ def record_sale(
     customer_phone: str | None = None,
     user_id: int | None = None,
     shift_id: int | None = None,
+    customer_id: int | None = None,
 ) -> dict[str, Any]:
     """Record a sale once per idempotency key and return its body (the first one, on a replay).
 
     Prices (and the cost in force) come from inventory's published view. A cash sale is paid
     at once and emits its stock event; an M-Pesa sale waits, pending, for its payment. The
     sale joins the seller's shift: the one the phone names (a sale replayed from an offline
-    outbox after the close still counts in its shift), else the seller's open one.
+    outbox after the close still counts in its shift), else the seller's open one. A sale on
+    account is complete at once (its stock moves, it is revenue) and becomes the customer's debt,
+    within their limit, decided under their row lock.
     """
     canonical: dict[str, Any] = {
         "method": method,
@@ -99,24 +102,37 @@ def record_sale(
     }
     if shift_id is not None:  # only then, so keys used before shifts existed replay unchanged
         canonical["shift_id"] = shift_id
+    if customer_id is not None:  # likewise for keys used before customers existed
+        canonical["customer_id"] = customer_id
     digest = request_hash(business, canonical)
     replay = _replay(idempotency_key, digest)
     if replay is not None:
         return replay
     phone = phone_or_error(customer_phone, "customer_phone") if customer_phone else None
     takes_orders = open_for_sales(db.session, business).takes_orders
+    customer = None
+    if method == "account" and customer_id is None:
+        raise InvalidInput(
+            "A sale on account needs its customer.", {"customer_id": ["Pick or add the customer."]}
+        )
+    if customer_id is not None:
+        customer = customers.locked(customer_id)
+        phone = phone or customer.phone
     sale = Sale(
         idempotency_key=idempotency_key,
         request_hash=digest,
         business=business,
         method=method,
-        status="paid" if method == "cash" else "pending",
+        status="pending" if method == "mpesa" else "paid",
         order_status="received" if takes_orders else None,
         customer_phone=phone,
+        customer_id=customer_id,
         created_by=user_id,
         shift_id=shifts.shift_for_sale(business, user_id, shift_id),
     )
     _price_lines(sale, lines)
+    if method == "account":
+        credit.check_within_limit(customer, sale.total)
     db.session.add(sale)
 
     def announce() -> dict[str, Any]:
@@ -137,14 +153,6 @@ def record_sale(
 
 def _replay(idempotency_key: uuid.UUID, digest: str) -> dict[str, Any] | None:
     return replay_of(Sale, idempotency_key, digest, "sale")
-
-
-def phone_or_error(raw: str, field: str) -> str:
-    """The normalised phone, or a 422 naming the field."""
-    try:
-        return normalise_phone(raw)
-    except InvalidPhone as exc:
-        raise InvalidInput(str(exc), {field: [str(exc)]}) from exc
 
 
 def _price_lines(sale: Sale, lines: list[tuple[int, Decimal]]) -> None:

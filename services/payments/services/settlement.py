@@ -14,7 +14,7 @@ from common.cache import invalidate
 from common.db import utcnow
 
 from ..models import MpesaPayment, Sale, db
-from . import outbox
+from . import debt_payments, outbox
 from .sales import mark_sale_paid
 
 log = logging.getLogger("tomtin.payments.settlement")
@@ -76,6 +76,8 @@ def settle_paid(payment: MpesaPayment, desc: str) -> str:
     payment.result_code = 0
     payment.result_desc = desc[:255]
     payment.paid_at = now
+    if payment.customer_id is not None:  # a debt payment: no sale, the customer's balance falls
+        debt_payments.record_mpesa(payment, now)
     sale = locked_sale(payment.sale_id)
     if sale is not None and not mark_sale_paid(sale, now):
         to_review(payment, f"sale {sale.id} was already paid by another payment; refund one")

@@ -1,6 +1,7 @@
 """Shifts: a float in, sales and pay-outs during, a cash count out. No Flask request here.
 
-Expected cash = float + cash sales − cash refunds − pay-outs from the till. The figures are
+Expected cash = float + cash sales + cash paid on debts − cash refunds − pay-outs from the till
+(a sale on account brings no cash: it is listed apart). The figures are
 always computed from the rows (sales and expenses carry their shift id), never stored as
 totals: a sale that reaches the server after the close, from a phone's offline outbox, still
 belongs to its shift and corrects it. The close keeps what was known then (`expected_at_close`,
@@ -19,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from common.auth import Principal
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound
 
-from ..models import Expense, Refund, Sale, Shift, db
+from ..models import DebtPayment, Expense, Refund, Sale, Shift, db
 
 ZERO = Decimal("0.00")
 LIST_LIMIT = 200
@@ -144,11 +145,18 @@ def report(shift: Shift, figures: dict[str, Any] | None = None) -> dict[str, Any
 
 
 def _expected(shift: Shift, figures: dict[str, Any]) -> Decimal:
-    return shift.float + figures["cash_sales"] - figures["cash_refunds"] - figures["payouts"]
+    return (
+        shift.float
+        + figures["cash_sales"]
+        + figures["debt_cash"]
+        - figures["cash_refunds"]
+        - figures["payouts"]
+    )
 
 
 def _figures(shift_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Per shift: paid cash and M-Pesa sales (a voided sale is no longer paid), cash refunds, pay-outs."""
+    """Per shift: paid cash, M-Pesa and on-account sales (a voided sale is no longer paid), cash paid on
+    debts, cash refunds, pay-outs."""
     figures = {
         sid: {
             "cash_sales": ZERO,
@@ -159,6 +167,10 @@ def _figures(shift_ids: list[int]) -> dict[int, dict[str, Any]]:
             "cash_refunds_count": 0,
             "payouts": ZERO,
             "payouts_count": 0,
+            "account_sales": ZERO,
+            "account_sales_count": 0,
+            "debt_cash": ZERO,
+            "debt_cash_count": 0,
             "late_sales_count": 0,
         }
         for sid in shift_ids
@@ -173,6 +185,10 @@ def _figures(shift_ids: list[int]) -> dict[int, dict[str, Any]]:
             sa.func.count().filter(paid, Sale.method == "cash").label("cash_n"),
             sa.func.coalesce(sa.func.sum(Sale.total).filter(paid, Sale.method == "mpesa"), 0).label("mpesa"),
             sa.func.count().filter(paid, Sale.method == "mpesa").label("mpesa_n"),
+            sa.func.coalesce(sa.func.sum(Sale.total).filter(paid, Sale.method == "account"), 0).label(
+                "account"
+            ),
+            sa.func.count().filter(paid, Sale.method == "account").label("account_n"),
             sa.func.count()
             .filter(Shift.closed_at.is_not(None), Sale.created_at > Shift.closed_at)
             .label("late"),
@@ -187,6 +203,8 @@ def _figures(shift_ids: list[int]) -> dict[int, dict[str, Any]]:
             cash_sales_count=row.cash_n,
             mpesa_sales=Decimal(row.mpesa),
             mpesa_sales_count=row.mpesa_n,
+            account_sales=Decimal(row.account),
+            account_sales_count=row.account_n,
             late_sales_count=row.late,
         )
     payouts = db.session.execute(
@@ -196,6 +214,15 @@ def _figures(shift_ids: list[int]) -> dict[int, dict[str, Any]]:
     )
     for row in payouts:
         figures[row.shift_id].update(payouts=Decimal(row.amount), payouts_count=row.n)
+    debts = db.session.execute(
+        sa.select(
+            DebtPayment.shift_id, sa.func.sum(DebtPayment.amount).label("amount"), sa.func.count().label("n")
+        )
+        .where(DebtPayment.shift_id.in_(shift_ids), DebtPayment.method == "cash")
+        .group_by(DebtPayment.shift_id)
+    )
+    for row in debts:
+        figures[row.shift_id].update(debt_cash=Decimal(row.amount), debt_cash_count=row.n)
     for row in _cash_refunds(shift_ids):
         figures[row.id].update(cash_refunds=Decimal(row.amount), cash_refunds_count=row.n)
     return figures

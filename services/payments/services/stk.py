@@ -16,8 +16,8 @@ from common.errors import Conflict, DomainError, InvalidInput, NotFound
 from ..config import MpesaSettings
 from ..models import MpesaPayment, Sale, db, touch_sale
 from ..mpesa import BEING_PROCESSED, DarajaClient, DarajaError
-from . import outbox
-from .sales import phone_or_error
+from . import customers, debt_payments, outbox
+from .customers import phone_or_error
 from .settlement import changed
 
 log = logging.getLogger("tomtin.payments.stk")
@@ -57,8 +57,49 @@ def start_push(sale_id: int, raw_phone: str, businesses: tuple[str, ...]) -> Mpe
             f"A push for sale {sale_id} is already pending (payment {active.id}); wait for its result."
         )
     amount = _whole_shillings(sale.total)
+    payment = _pushed(phone, amount, sale.reference, f"{sale.business} sale", sale.business)
+    payment.sale_id = sale.id
+    db.session.add(payment)
+    if sale.status != "pending":
+        sale.status = "pending"
+        outbox.sale_changed(sale)
+    touch_sale(sale.id)
+    _store(payment)
+    return payment
+
+
+def start_debt_push(
+    customer_id: int, business: str, raw_phone: str | None, amount: Decimal | None
+) -> MpesaPayment:
+    """Prompt the customer's phone (theirs by default) to pay their debt: the balance, or part of it.
+
+    One active prompt per customer; the amount is checked against the balance under their row lock.
+    """
+    customer = customers.locked(customer_id)
+    phone = phone_or_error(raw_phone, "phone") if raw_phone else customer.phone
+    shillings = debt_payments.push_amount(customer, amount)
+    active = db.session.scalar(
+        sa.select(MpesaPayment.id).where(
+            MpesaPayment.customer_id == customer.id,
+            MpesaPayment.kind == "stk",
+            MpesaPayment.status == "pending",
+        )
+    )
+    if active is not None:
+        raise Conflict(
+            f"A prompt to {customer.name} is already waiting (payment {active}); wait for its result."
+        )
+    payment = _pushed(phone, shillings, customer.number, "debt payment", business)
+    payment.customer_id = customer.id
+    db.session.add(payment)
+    _store(payment)
+    return payment
+
+
+def _pushed(phone: str, amount: int, reference: str, description: str, business: str) -> MpesaPayment:
+    """Ask Daraja for the prompt; the pending payment to store when it accepted."""
     try:
-        accepted = daraja().stk_push(phone, amount, sale.reference, f"{sale.business} sale")
+        accepted = daraja().stk_push(phone, amount, reference, description)
     except DarajaError as exc:
         db.session.rollback()
         if exc.code == BEING_PROCESSED:
@@ -68,30 +109,26 @@ def start_push(sale_id: int, raw_phone: str, businesses: tuple[str, ...]) -> Mpe
             ) from exc
         raise MpesaUnavailable(f"M-Pesa refused the push: {exc.message}") from exc
     now = utcnow()
-    payment = MpesaPayment(
-        sale_id=sale.id,
-        business=sale.business,
+    return MpesaPayment(
+        business=business,
         kind="stk",
         status="pending",
         amount=Decimal(amount),
         phone=phone,
         checkout_request_id=accepted.checkout_request_id,
         merchant_request_id=accepted.merchant_request_id,
-        account_reference=sale.reference,
+        account_reference=reference,
         next_query_at=now + dt.timedelta(seconds=mpesa_settings().query_after_seconds),
     )
-    db.session.add(payment)
-    if sale.status != "pending":
-        sale.status = "pending"
-        outbox.sale_changed(sale)
-    touch_sale(sale.id)
+
+
+def _store(payment: MpesaPayment) -> None:
     try:
         db.session.commit()
     except Exception:
-        log.error("push %s accepted by Daraja but not stored", accepted.checkout_request_id)
+        log.error("push %s accepted by Daraja but not stored", payment.checkout_request_id)
         raise
-    changed(sale.business)
-    return payment
+    changed(payment.business)
 
 
 def _whole_shillings(total: Decimal) -> int:

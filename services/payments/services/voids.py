@@ -1,7 +1,8 @@
 """Voiding a sale recorded by mistake, and the owner's void window. No Flask request here.
 
 A voided sale stays visible with status 'voided' (its reason, who and when): it leaves revenue
-on its own day, and its stock comes back once through the SaleVoided event. Two devices voiding
+on its own day, and its stock comes back once through the SaleVoided event. A voided sale on
+account is no longer owed (credit.balances counts only paid ones). Two devices voiding
 at once queue on the sale's row lock; the second sees it voided and changes nothing.
 """
 
@@ -17,7 +18,7 @@ from common.db import utcnow
 from common.errors import Conflict, Forbidden, NotFound
 
 from ..models import Sale, VoidWindow, db
-from . import outbox
+from . import credit, customers, outbox
 from .sales import get_sale
 
 DEFAULT_WINDOW_MINUTES = 10
@@ -45,6 +46,8 @@ def void_sale(sale_id: int, reason: str, actor: Principal, now: dt.datetime | No
         db.session.rollback()
         return get_sale(sale_id, actor.businesses)
     _check_allowed(sale, actor, now or utcnow())
+    if sale.method == "account":
+        _check_debt_left(sale)
     stock_moved = sale.status == "paid"
     sale.status = "voided"
     sale.voided_at = utcnow()
@@ -55,6 +58,16 @@ def void_sale(sale_id: int, reason: str, actor: Principal, now: dt.datetime | No
     invalidate("sales", sale.business)
     outbox.kick()
     return get_sale(sale_id, actor.businesses)
+
+
+def _check_debt_left(sale: Sale) -> None:
+    """Voiding a sale on account takes it off the customer's debt: never below what they paid."""
+    customer = customers.locked(sale.customer_id)
+    if credit.balance(customer.id) < sale.total:
+        raise Conflict(
+            f"{customer.name} has already paid part of what they owe: refund this sale in cash instead.",
+            {"sale_id": ["Paid in part: refund it."]},
+        )
 
 
 def _check_allowed(sale: Sale, actor: Principal, now: dt.datetime) -> None:

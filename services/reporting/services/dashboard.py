@@ -41,6 +41,7 @@ def dashboard(label: str, businesses: tuple[str, ...], now: dt.datetime | None =
         "sales_count": money.sales_count,
         "cash": Decimal(money.cash),
         "mpesa": Decimal(money.mpesa),
+        "on_account": Decimal(money.on_account),
         "refunds": Decimal(refunds.refunds),
         "refunds_count": refunds.refunds_count,
         "pending_mpesa": attention.pending,
