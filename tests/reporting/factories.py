@@ -9,6 +9,7 @@ This is the one place to adapt when their tables change.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 from decimal import Decimal
 
@@ -69,9 +70,10 @@ def sale(
     sale_total = Decimal(total) if total is not None else sum((a[4] for a in amounts), Decimal("0.00"))
     sale_id = _insert(
         "INSERT INTO payments.sales (idempotency_key, business, method, status, total, order_status,"
-        " created_at, updated_at, paid_at) VALUES (:key, :business, :method, :status, :total, :order_status,"
-        " :at, :at, :paid_at) RETURNING id",
+        " created_at, updated_at, paid_at, receipt_token) VALUES (:key, :business, :method, :status, :total,"
+        " :order_status, :at, :at, :paid_at, :receipt) RETURNING id",
         key=uuid.uuid4(),
+        receipt=secrets.token_urlsafe(16),  # every sale has its receipt link (payments 0009)
         paid_at=created_at if status == "paid" else None,
         business=business,
         method=method,
