@@ -82,6 +82,26 @@ VIEWS: tuple[View, ...] = (
         ("reporting",),
     ),
     View(
+        "payments.v_refund_lines",
+        (
+            "id",
+            "refund_id",
+            "sale_id",
+            "sale_line_id",
+            "business",
+            "product_id",
+            "name",
+            "quantity",
+            "amount",
+            "damaged",
+            "cost",
+            "channel",
+            "status",
+            "created_at",
+        ),
+        ("reporting",),
+    ),  # fmt: skip
+    View(
         "payments.v_sale_lines",
         (
             "id",

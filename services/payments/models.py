@@ -161,6 +161,10 @@ class SaleLine(db.Model):
     def refunded_amount(self) -> Decimal:
         return sum((r.amount for r in self._refunded()), Decimal("0.00"))
 
+    @property
+    def refunded_cost(self) -> Decimal:
+        return sum((r.cost for r in self._refunded() if r.cost is not None), Decimal("0.00"))
+
 
 class ExpenseCategory(db.Model):
     """What money went out for (rent, transport, ...): a list the owner keeps."""
@@ -393,6 +397,9 @@ class RefundLine(db.Model):
     quantity = sa.Column(sa.Numeric(12, 3), nullable=False)
     amount = sa.Column(sa.Numeric(12, 2), nullable=False)
     damaged = sa.Column(sa.Boolean, nullable=False)
+    # What these goods cost when sold (payments 0009): reporting takes it out of the cost of goods
+    # sold when they go back on the shelf. NULL when the line was sold without a cost price.
+    cost = sa.Column(sa.Numeric(12, 2))
     refund = db.relationship(Refund, back_populates="lines")
     sale_line = db.relationship(SaleLine, back_populates="refund_lines")
 

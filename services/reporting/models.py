@@ -48,11 +48,15 @@ class DailyRollup(db.Model):
     refunds_count = sa.Column(sa.Integer, nullable=False, server_default="0")
     voided = sa.Column(MONEY, nullable=False, server_default="0")
     voided_count = sa.Column(sa.Integer, nullable=False, server_default="0")
+    # Cost of goods handed back on the day's refunds: back on the shelf (out of the cost of goods
+    # sold) or damaged and written off (a loss, kept in it); migration 0006.
+    returned_cost = sa.Column(MONEY, nullable=False, server_default="0")
+    damaged_cost = sa.Column(MONEY, nullable=False, server_default="0")
     computed_at = _computed_at()
 
 
 class ProductDailyRollup(db.Model):
-    """Paid sales of one product on one closed day."""
+    """Paid sales of one product on one closed day, and its goods handed back that day."""
 
     __tablename__ = "product_daily_rollups"
 
@@ -65,6 +69,11 @@ class ProductDailyRollup(db.Model):
     lines = sa.Column(sa.Integer, nullable=False)
     cost = sa.Column(MONEY, nullable=False, server_default="0")
     uncosted_lines = sa.Column(sa.Integer, nullable=False, server_default="0")
+    # Handed back on the day (of any day's sale): money, quantity and the goods' cost (0006).
+    refunds = sa.Column(MONEY, nullable=False, server_default="0")
+    refunded_quantity = sa.Column(QTY, nullable=False, server_default="0")
+    returned_cost = sa.Column(MONEY, nullable=False, server_default="0")
+    damaged_cost = sa.Column(MONEY, nullable=False, server_default="0")
     computed_at = _computed_at()
 
 

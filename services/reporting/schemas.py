@@ -14,8 +14,8 @@ def _day(**kwargs) -> fields.Date:
     return fields.Date(required=True, validate=validate.Range(min=EARLIEST), **kwargs)
 
 
-def _money() -> fields.Decimal:
-    return fields.Decimal(as_string=True, places=2)
+def _money(**kwargs) -> fields.Decimal:
+    return fields.Decimal(as_string=True, places=2, **kwargs)
 
 
 def _qty() -> fields.Decimal:
@@ -136,11 +136,24 @@ class StockRowSchema(Schema):
 
 def _profit_fields(net: bool) -> dict:
     """Gross profit (and, where expenses belong, net), with the lines sold without a cost price."""
+    figures = {
+        "revenue": _money(),
+        "refunds": _money(),
+        "cost": _money(),
+        "returned_cost": _money(
+            metadata={
+                "description": "Cost of refunded goods back on the shelf: out of the cost of goods sold."
+            }
+        ),
+        "damaged_cost": _money(
+            metadata={
+                "description": "Cost of refunded goods written off as damaged: a loss, kept in the cost."
+            }
+        ),
+        "gross_profit": _money(),
+    }
     if net:
-        figures = {"revenue": _money(), "refunds": _money(), "cost": _money(), "gross_profit": _money()}
         figures.update(expenses=_money(), net_profit=_money(), voided=_money())
-    else:
-        figures = {"revenue": _money(), "cost": _money(), "gross_profit": _money()}
     uncosted = fields.Integer(metadata={"description": "Lines sold while the product had no cost price."})
     return {**figures, "uncosted_lines": uncosted}
 
@@ -155,6 +168,7 @@ ProfitProductRowSchema = Schema.from_dict(
         "business": fields.String(),
         "name": fields.String(),
         "quantity": _qty(),
+        "refunded_quantity": _qty(),
         **_profit_fields(net=False),
     },
     name="ProfitProductRowSchema",

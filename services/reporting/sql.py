@@ -33,7 +33,30 @@ DAILY_COLUMNS = (
     "refunds_count",
     "voided",
     "voided_count",
+    "returned_cost",
+    "damaged_cost",
 )
+
+PRODUCT_COLUMNS = (
+    "quantity",
+    "revenue",
+    "lines",
+    "cost",
+    "uncosted_lines",
+    "refunds",
+    "refunded_quantity",
+    "returned_cost",
+    "damaged_cost",
+)
+
+# Goods handed back on paid refunds count on the refund's own day (as the money given back does).
+# Profit, as an accountant books a sales return: the refund comes off revenue; goods that go back
+# on the shelf are stock again, so their cost (as sold) comes off the cost of goods sold
+# (`returned_cost`); damaged goods are written off and never come back, so their cost stays
+# spent: a loss, kept in the cost of goods sold and shown apart (`damaged_cost`).
+_GOODS_BACK = f"""sum(cost) FILTER (WHERE NOT damaged) AS returned_cost,
+           sum(cost) FILTER (WHERE damaged) AS damaged_cost
+    FROM payments.v_refund_lines WHERE status = 'paid' AND {WINDOW}"""
 
 # One row per business per day of the grid, zeros where nothing happened.
 _DAILY_SELECT = f"""
@@ -74,19 +97,32 @@ WITH grid AS (
     -- A voided sale leaves its own day's revenue; voids of sales never paid were never revenue.
     SELECT business, {NAIROBI_DAY} AS day, sum(total) AS voided, count(*) AS voided_count
     FROM payments.v_sales WHERE status = 'voided' AND paid_at IS NOT NULL AND {WINDOW} GROUP BY 1, 2
+), b AS (
+    SELECT business, {NAIROBI_DAY} AS day, {_GOODS_BACK} GROUP BY 1, 2
 )
 SELECT g.business, g.day,
        {", ".join(f"coalesce({c}, 0) AS {c}" for c in DAILY_COLUMNS)}
 FROM grid g LEFT JOIN s USING (business, day) LEFT JOIN m USING (business, day)
      LEFT JOIN c USING (business, day) LEFT JOIN e USING (business, day)
      LEFT JOIN r USING (business, day) LEFT JOIN v USING (business, day)
+     LEFT JOIN b USING (business, day)
 """
 
+# Per product and day: what was sold that day, and what was handed back that day (of any day's
+# sale), so a product refunded on a day it did not sell still has its row.
 _PRODUCT_SELECT = f"""
-SELECT business, {NAIROBI_DAY} AS day, product_id, max(name) AS name,
-       sum(quantity) AS quantity, sum(line_total) AS revenue, count(*) AS lines,
-       coalesce(sum(line_cost), 0) AS cost, count(*) FILTER (WHERE line_cost IS NULL) AS uncosted_lines
-FROM payments.v_sale_lines WHERE status = 'paid' AND {WINDOW} GROUP BY 1, 2, 3
+WITH sold AS (
+    SELECT business, {NAIROBI_DAY} AS day, product_id, max(name) AS name,
+           sum(quantity) AS quantity, sum(line_total) AS revenue, count(*) AS lines,
+           coalesce(sum(line_cost), 0) AS cost, count(*) FILTER (WHERE line_cost IS NULL) AS uncosted_lines
+    FROM payments.v_sale_lines WHERE status = 'paid' AND {WINDOW} GROUP BY 1, 2, 3
+), back AS (
+    SELECT business, {NAIROBI_DAY} AS day, product_id, max(name) AS name,
+           sum(amount) AS refunds, sum(quantity) AS refunded_quantity, {_GOODS_BACK} GROUP BY 1, 2, 3
+)
+SELECT business, day, product_id, coalesce(sold.name, back.name) AS name,
+       {", ".join(f"coalesce({c}, 0) AS {c}" for c in PRODUCT_COLUMNS)}
+FROM sold FULL JOIN back USING (business, day, product_id)
 """
 
 _STOCK_SELECT = f"""
@@ -120,8 +156,7 @@ ROLLUP_DAILY = sa.text(
 ROLLUP_LOCK = sa.text("SELECT pg_advisory_xact_lock(hashtext('reporting.rollup'))")
 CLEAR_PRODUCTS = sa.text(f"DELETE FROM reporting.product_daily_rollups WHERE {_RANGE}")
 ROLLUP_PRODUCTS = sa.text(
-    f"""INSERT INTO reporting.product_daily_rollups
-        (business, day, product_id, name, quantity, revenue, lines, cost, uncosted_lines)
+    f"""INSERT INTO reporting.product_daily_rollups (business, day, product_id, name, {", ".join(PRODUCT_COLUMNS)})
     {_PRODUCT_SELECT}"""
 )
 CLEAR_EXPENSES = sa.text(f"DELETE FROM reporting.expense_daily_rollups WHERE {_RANGE}")
@@ -141,8 +176,7 @@ STORED_DAILY = sa.text(
 )
 STORED_PRODUCTS = sa.text(
     f"""SELECT business, product_id, (array_agg(name ORDER BY day DESC))[1] AS name,
-           sum(quantity) AS quantity, sum(revenue) AS revenue, sum(lines) AS lines,
-           sum(cost) AS cost, sum(uncosted_lines) AS uncosted_lines
+           {", ".join(f"sum({c}) AS {c}" for c in PRODUCT_COLUMNS)}
     FROM reporting.product_daily_rollups WHERE {_RANGE} GROUP BY business, product_id"""
 )
 STORED_STOCK = sa.text(

@@ -312,3 +312,101 @@ def test_report_totals_equal_the_raw_rows_after_a_void_and_a_refund_across_days(
     ]
     assert (stored.revenue, stored.voided) == (Decimal("900.00"), Decimal("450.00"))
     assert (today["revenue"], today["refunds"], today["refunds_count"]) == (Decimal("0"), refunded, 1)
+
+
+def _back_date(app, model, ids, at: dt.datetime) -> None:
+    """Move rows to `at`; a refund's SaleRefunded row too, as if it had been written then (its
+    event is delivered after that day was rolled up: the late change that re-rolls a closed day)."""
+    with app.app_context():
+        db.session.execute(sa.update(model).where(model.id.in_(ids)).values(created_at=at, updated_at=at))
+        if model is Sale:
+            db.session.execute(sa.update(Sale).where(Sale.id.in_(ids)).values(paid_at=at))
+        else:
+            db.session.execute(sa.update(Refund).where(Refund.id.in_(ids)).values(paid_at=at))
+            for row in db.session.scalars(sa.select(OutboxEvent).where(OutboxEvent.event == "sale_refunded")):
+                if row.payload["refund_id"] in ids:
+                    row.payload = {**row.payload, "created_at": at.isoformat()}
+        db.session.commit()
+
+
+def test_profit_equals_the_raw_rows_after_refunds_across_days_restocked_and_damaged(
+    app, app_for, auth, post_sale, products
+):
+    """Goods back on the shelf leave the cost of goods sold on the refund's day; damaged ones stay
+    a cost. Four bottles sold at 450 (cost 300), three handed back on later days (one damaged):
+    kept 1 × (450 − 300) − the damaged one's 300 = −150, by day, by business and by product."""
+    from common.timeutil import business_day, day_bounds
+    from inventory.demo import DEMO_OWNER
+    from inventory.services import change_cost
+    from reporting import services as reports
+    from reporting.models import db as reporting_db
+
+    with app_for("inventory").app_context():
+        change_cost(products["B20"], Decimal("300.00"), DEMO_OWNER)
+    today = business_day()
+    d1, d2 = today - dt.timedelta(days=1), today - dt.timedelta(days=2)
+    nine = {d: day_bounds(d)[0] + dt.timedelta(hours=9) for d in (d1, d2)}
+    three, one = _sale(post_sale, products, "3"), _sale(post_sale, products, "1")
+    _back_date(app, Sale, [three["id"]], nine[d2])
+    _back_date(app, Sale, [one["id"]], nine[d1])
+    _deliver(app)
+    with app_for("reporting").app_context():
+        reports.rollup_days(d2, d1, ("water",))  # both days closed and stored before any refund
+    line = three["lines"][0]["id"]
+    restocked = _refund(app, auth(), three["id"], [{"sale_line_id": line, "quantity": "1"}])()
+    damaged = _refund(app, auth(), three["id"], [{"sale_line_id": line, "quantity": "1", "damaged": True}])()
+    assert restocked[0] == damaged[0] == 201
+    _back_date(app, Refund, [restocked[1]["id"], damaged[1]["id"]], nine[d1] + dt.timedelta(hours=2))
+    assert _refund(app, auth(), one["id"])()[0] == 201  # today, restocked: counted live
+    _deliver(app)  # the back-dated refunds re-roll yesterday once
+
+    water = ("water",)
+    with app_for("reporting").app_context():
+        by_day = reports.profit_report(water, d2, today)
+        by_business = reports.profit_business_report(water, d2, today)["rows"]
+        by_product = reports.profit_product_report(water, d2, today)["rows"]
+        stored = reporting_db.session.execute(
+            sa.text(
+                "SELECT d.returned_cost, d.damaged_cost, p.refunds, p.refunded_quantity"
+                " FROM reporting.daily_rollups d JOIN reporting.product_daily_rollups p USING (business, day)"
+                " WHERE d.business = 'water' AND d.day = :d"
+            ),
+            {"d": d1},
+        ).one()
+    with app.app_context():
+        raw = (
+            db.session.execute(
+                sa.text(
+                    """SELECT
+                (SELECT sum(total) FROM payments.sales WHERE status = 'paid') AS revenue,
+                (SELECT sum(amount) FROM payments.refunds WHERE status = 'paid') AS refunds,
+                (SELECT sum(l.line_cost) FROM payments.sale_lines l JOIN payments.sales s ON s.id = l.sale_id
+                 WHERE s.status = 'paid') AS cost,
+                (SELECT sum(rl.cost) FILTER (WHERE NOT rl.damaged) FROM payments.refund_lines rl
+                 JOIN payments.refunds r ON r.id = rl.refund_id WHERE r.status = 'paid') AS returned_cost,
+                (SELECT sum(rl.cost) FILTER (WHERE rl.damaged) FROM payments.refund_lines rl
+                 JOIN payments.refunds r ON r.id = rl.refund_id WHERE r.status = 'paid') AS damaged_cost"""
+                )
+            )
+            .one()
+            ._asdict()
+        )
+    D = Decimal
+    assert raw == {
+        "revenue": D("1800.00"),
+        "refunds": D("1350.00"),
+        "cost": D("1200.00"),
+        "returned_cost": D("600.00"),
+        "damaged_cost": D("300.00"),
+    }
+    figures = ("revenue", "refunds", "cost", "returned_cost", "damaged_cost", "gross_profit")
+    expected = {**raw, "gross_profit": D("-150.00")}
+    for totals in (by_day["totals"], by_business[0], by_product[0]):
+        assert {f: totals[f] for f in figures} == expected
+    assert [(r["day"], r["refunds"], r["returned_cost"], r["damaged_cost"], r["gross_profit"]) for r in by_day["rows"]] == [
+        (d2, D(0), D(0), D(0), D("450.00")),
+        (d1, D("900.00"), D("300.00"), D("300.00"), D("-450.00")),
+        (today, D("450.00"), D("300.00"), D(0), D("-150.00")),
+    ]  # fmt: skip
+    assert (by_product[0]["quantity"], by_product[0]["refunded_quantity"]) == (D("4.000"), D("3.000"))
+    assert tuple(stored) == (D("300.00"), D("300.00"), D("900.00"), D("2.000"))

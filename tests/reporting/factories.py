@@ -178,9 +178,12 @@ def expense(
     )
 
 
-def refund(sale_id: int, business: str, amount: str, paid_at: dt.datetime) -> int:
-    """Cash paid back on a sale (its lines are not published to reporting)."""
-    return _insert(
+def refund(
+    sale_id: int, business: str, amount: str, paid_at: dt.datetime, lines: list[tuple[str, bool]] = ()
+) -> int:
+    """Cash paid back on a sale; `lines` (quantity, damaged) hand back goods of the sale's first
+    line, each carrying its share of that line's money and cost, as payments prices them."""
+    refund_id = _insert(
         "INSERT INTO payments.refunds (idempotency_key, request_hash, sale_id, business, channel, status,"
         " amount, reason, created_at, updated_at, paid_at) VALUES (:key, 'test', :sale, :business, 'cash',"
         " 'paid', :amount, 'test', :at, :at, :at) RETURNING id",
@@ -190,3 +193,14 @@ def refund(sale_id: int, business: str, amount: str, paid_at: dt.datetime) -> in
         amount=Decimal(amount),
         at=paid_at,
     )
+    for quantity, damaged in lines:
+        _insert(
+            "INSERT INTO payments.refund_lines (refund_id, sale_line_id, product_id, quantity, amount, cost,"
+            " damaged) SELECT :refund, id, product_id, :q, round(unit_price * :q, 2), round(unit_cost * :q, 2),"
+            " :damaged FROM payments.sale_lines WHERE sale_id = :sale ORDER BY id LIMIT 1 RETURNING id",
+            refund=refund_id,
+            sale=sale_id,
+            q=Decimal(quantity),
+            damaged=damaged,
+        )
+    return refund_id

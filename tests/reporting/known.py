@@ -148,6 +148,8 @@ class History:
             "refunds_count": 0,
             "voided": ZERO,
             "voided_count": 0,
+            "returned_cost": ZERO,
+            "damaged_cost": ZERO,
         }
 
     def by_product(self, businesses, first, last) -> dict[int, tuple[Decimal, Decimal, int]]:

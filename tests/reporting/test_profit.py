@@ -95,6 +95,48 @@ def test_profit_csv_and_owner_only(app, auth, shop):
     csv = client.get(url + "&format=csv", headers=auth())
     assert csv.status_code == 200
     lines = csv.get_data(as_text=True).splitlines()
-    assert lines[0] == "day,revenue,refunds,cost,gross_profit,expenses,net_profit,voided,uncosted_lines"
-    assert lines[1] == f"{today - DAY},180.00,0.00,155.50,24.50,0.00,24.50,180.00,0"
+    assert lines[0] == (
+        "day,revenue,refunds,cost,returned_cost,damaged_cost,gross_profit,expenses,net_profit,voided,uncosted_lines"
+    )
+    assert lines[1] == f"{today - DAY},180.00,0.00,155.50,0.00,0.00,24.50,0.00,24.50,180.00,0"
     assert client.get(url, headers=auth("staff")).status_code == 403
+
+
+def test_days_rolled_before_refund_costs_counted_are_re_rolled_once(ctx):
+    """Migration 0006: a closed day stored when the cost of goods handed back was not yet counted
+    (a refund paid on it) is marked and re-rolled exactly once; days without a refund are left."""
+    from alembic import command
+
+    from common import migrate
+    from reporting.models import db
+
+    now = dt.datetime.now(dt.UTC)
+    today = nairobi_day(now)
+    d1, d2 = today - DAY, today - 2 * DAY
+    nine = {d: midnight_utc(d) + dt.timedelta(hours=9) for d in (d1, d2)}
+    sugar = factories.product("retail", "Sugar", "180.00")
+    sale = factories.sale("retail", "cash", nine[d2], [(sugar, "Sugar", "3", "180.00")])
+    factories.cost_lines(sale, "150.00")
+    factories.refund(sale, "retail", "360.00", nine[d1], [("1", False), ("1", True)])
+    services.rollup_days(d2, d1)
+    db.session.remove()  # no open transaction may hold the tables the migration alters
+
+    config = migrate.alembic_config("reporting")
+    command.downgrade(config, "0005")  # the roll-ups as the code before it wrote them
+    command.upgrade(config, "head")
+    dirty = factories.rows("SELECT business, day FROM reporting.dirty_days")
+    assert dirty == [{"business": "retail", "day": d1}]
+    stored = "SELECT returned_cost, damaged_cost FROM reporting.daily_rollups WHERE business = 'retail' AND day = :d"
+    assert factories.rows(stored, d=d1) == [{"returned_cost": 0, "damaged_cost": 0}]  # stale until re-rolled
+
+    assert services.roll_due()["dirty"] == 1
+    assert factories.rows(stored, d=d1) == [{"returned_cost": D("150.00"), "damaged_cost": D("150.00")}]
+    assert services.roll_due()["dirty"] == 0  # once
+    businesses = services.scope("all", ("water", "laundry", "retail"))
+    day = {r["day"]: r for r in services.profit_report(businesses, d2, d1)["rows"]}
+    # 540 sold at cost 450; 360 given back, one sugar back on the shelf (150 out of the cost).
+    assert (day[d2]["gross_profit"], day[d1]["gross_profit"]) == (D("90.00"), D("-210.00"))
+    products = services.profit_product_report(businesses, d2, d1)["rows"]
+    assert [(r["refunds"], r["returned_cost"], r["damaged_cost"], r["gross_profit"]) for r in products] == [
+        (D("360.00"), D("150.00"), D("150.00"), D("-120.00"))
+    ]

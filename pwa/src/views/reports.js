@@ -23,25 +23,30 @@ export const KINDS = [
   'mpesa',
 ]
 
+/** What the profit reports by day and by business show after their row title. */
+const PROFIT = [
+  'gross_profit',
+  'revenue',
+  'refunds',
+  'cost',
+  'returned_cost',
+  'damaged_cost',
+  'expenses',
+  'net_profit',
+  'voided',
+  'uncosted_lines',
+]
+
 /**
  * The columns each report shows, in reading order (the JSON has them alphabetically). The row
  * title (day, method or product name) comes first; ids are left out.
  */
 export const COLUMNS = {
   revenue: ['day', 'revenue', 'cash', 'mpesa', 'sales_count', 'refunds', 'net_revenue', 'voided'],
-  profit: ['day', 'gross_profit', 'revenue', 'refunds', 'cost', 'expenses', 'net_profit', 'voided', 'uncosted_lines'],
-  'profit-businesses': [
-    'business',
-    'gross_profit',
-    'revenue',
-    'refunds',
-    'cost',
-    'expenses',
-    'net_profit',
-    'voided',
-    'uncosted_lines',
-  ],
-  'profit-products': ['name', 'gross_profit', 'revenue', 'cost', 'quantity', 'uncosted_lines', 'business'],
+  profit: ['day', ...PROFIT],
+  'profit-businesses': ['business', ...PROFIT],
+  // Per product: the same figures up to expenses, which belong to a business, not a product.
+  'profit-products': ['name', ...PROFIT.slice(0, 6), 'quantity', 'refunded_quantity', 'uncosted_lines', 'business'],
   expenses: ['category', 'amount', 'count'],
   methods: ['method', 'amount', 'share_percent', 'sales_count'],
   'top-products': ['name', 'revenue', 'quantity', 'lines', 'business'],
@@ -75,8 +80,10 @@ const MONEY = new Set([
   'difference',
   'unmatched_amount',
   'net_revenue',
+  'returned_cost',
+  'damaged_cost',
 ])
-const QUANTITY = new Set(['quantity', 'receive', 'sale', 'adjust', 'return', 'write_off', 'net'])
+const QUANTITY = new Set(['quantity', 'refunded_quantity', 'receive', 'sale', 'adjust', 'return', 'write_off', 'net'])
 
 /** Owner reports: a business (or all), a date range, a chart where it helps, rows as cards, a download. */
 export function Reports({ session, runtime }) {

@@ -21,7 +21,7 @@ from common.cache import invalidate
 from common.errors import Conflict, InvalidInput, NotFound
 from common.money import to_money
 
-from ..models import DARAJA_CHANNELS, Refund, RefundLine, Sale, SaleLine, db, touch_sale
+from ..models import DARAJA_CHANNELS, Refund, RefundLine, Sale, db, touch_sale
 from ..schemas import RefundSchema
 from . import credit, customers, daraja_refunds, outbox
 from .idempotent import commit_first, replay_of, request_hash
@@ -165,17 +165,21 @@ def _refund_lines(sale: Sale, wanted: list[Wanted] | None) -> list[RefundLine]:
                 sale_line_id=line.id,
                 product_id=line.product_id,
                 quantity=w.quantity,
-                amount=_line_amount(line, w.quantity, left),
+                amount=_part(line.line_total, line.unit_price, line.refunded_amount, w.quantity, left),
+                cost=None
+                if line.line_cost is None
+                else _part(line.line_cost, line.unit_cost, line.refunded_cost, w.quantity, left),
                 damaged=w.damaged,
             )
         )
     return result
 
 
-def _line_amount(line: SaleLine, quantity: Decimal, left: Decimal) -> Decimal:
+def _part(whole: Decimal, unit: Decimal, taken: Decimal, quantity: Decimal, left: Decimal) -> Decimal:
+    """The share of a line's money (its total, or its cost) that `quantity` of it carries back."""
     if quantity == left:
-        return line.line_total - line.refunded_amount  # no rounding left over
-    return min(to_money(line.unit_price * quantity), line.line_total - line.refunded_amount)
+        return whole - taken  # the last of a line takes its exact rest: no rounding left over
+    return min(to_money(unit * quantity), whole - taken)
 
 
 def _replay(key: uuid.UUID, digest: str) -> dict[str, Any] | None:

@@ -95,7 +95,9 @@ def product_report(
     """Paid sales by product, best revenue first (`limit` makes it the top products)."""
     rows = gather("products", businesses, first, last, now)
     merged = sum_by(rows, ("product_id", "business"), ("quantity", "revenue", "lines"))
-    ordered = sorted(merged.values(), key=lambda r: (-r["revenue"], r["name"], r["product_id"]))
+    # A product only handed back in the range (sold before it) was not sold in it.
+    sold = [r for r in merged.values() if r["lines"]]
+    ordered = sorted(sold, key=lambda r: (-r["revenue"], r["name"], r["product_id"]))
     return {"rows": ordered[:limit] if limit else ordered}
 
 
@@ -129,26 +131,26 @@ def stock_report(
 
 
 def _profit(row: Row) -> Row:
-    """Gross profit = revenue − refunds − cost of what was sold; net profit = gross profit − expenses.
+    """Gross profit = revenue − refunds − (cost of what was sold − cost of goods back on the shelf);
+    net profit = gross profit − expenses (where expenses belong: days and businesses, not products).
 
-    Voided sales are already out of revenue and cost (shown apart); a refund is money given back
-    on the day it was paid, while the cost of goods that came back stays counted (see README).
+    A refund is money given back and a return of goods, both on the day it was paid back: goods
+    restocked are stock again, so their cost leaves the cost of goods sold (`returned_cost`);
+    damaged goods were written off, so their cost stays spent and is shown apart (`damaged_cost`).
+    Voided sales are already out of revenue and cost (shown apart).
     """
-    if "refunds" not in row:  # per product: refunds are not published per line
-        gross = row["revenue"] - row["cost"]
-        figures = {"revenue": row["revenue"], "cost": row["cost"], "gross_profit": gross}
-        return {**figures, "uncosted_lines": row["uncosted_lines"]}
-    gross = row["revenue"] - row["refunds"] - row["cost"]
-    return {
+    gross = row["revenue"] - row["refunds"] - row["cost"] + row["returned_cost"]
+    figures = {
         "revenue": row["revenue"],
         "refunds": row["refunds"],
         "cost": row["cost"],
+        "returned_cost": row["returned_cost"],
+        "damaged_cost": row["damaged_cost"],
         "gross_profit": gross,
-        "expenses": row["expenses"],
-        "net_profit": gross - row["expenses"],
-        "voided": row["voided"],
-        "uncosted_lines": row["uncosted_lines"],
     }
+    if "expenses" in row:
+        figures.update(expenses=row["expenses"], net_profit=gross - row["expenses"], voided=row["voided"])
+    return {**figures, "uncosted_lines": row["uncosted_lines"]}
 
 
 def _profit_totals(rows: list[Row]) -> Row:
@@ -178,9 +180,7 @@ def profit_product_report(
 ) -> dict:
     """Gross profit by product, the best earner first."""
     merged = sum_by(
-        gather("products", businesses, first, last, now),
-        ("product_id", "business"),
-        ("quantity", "revenue", "cost", "uncosted_lines"),
+        gather("products", businesses, first, last, now), ("product_id", "business"), sql.PRODUCT_COLUMNS
     )
     rows = [
         {
@@ -188,6 +188,7 @@ def profit_product_report(
             "business": r["business"],
             "name": r["name"],
             "quantity": r["quantity"],
+            "refunded_quantity": r["refunded_quantity"],
             **_profit(r),
         }
         for r in merged.values()
