@@ -1,14 +1,14 @@
 """the cost of the goods on each refund line, and the v_refund_lines view for reporting
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 SCHEMA = "payments"
