@@ -397,7 +397,7 @@ class RefundLine(db.Model):
     quantity = sa.Column(sa.Numeric(12, 3), nullable=False)
     amount = sa.Column(sa.Numeric(12, 2), nullable=False)
     damaged = sa.Column(sa.Boolean, nullable=False)
-    # What these goods cost when sold (payments 0011): reporting takes it out of the cost of goods
+    # What these goods cost when sold (payments 0012): reporting takes it out of the cost of goods
     # sold when they go back on the shelf. NULL when the line was sold without a cost price.
     cost = sa.Column(sa.Numeric(12, 2))
     refund = db.relationship(Refund, back_populates="lines")

@@ -1,14 +1,14 @@
 """the cost of the goods on each refund line, and the v_refund_lines view for reporting
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 SCHEMA = "payments"
