@@ -85,6 +85,13 @@ class Sale(db.Model):
         sa.Index("ix_sales_business_created", "business", "created_at"),
         sa.Index("ix_sales_business_updated", "business", "updated_at"),
         sa.Index("uq_sales_receipt_digest", sa.text(RECEIPT_DIGEST), unique=True),
+        sa.Index(
+            "uq_sales_business_ticket",
+            "business",
+            "ticket",
+            unique=True,
+            postgresql_where=sa.text("ticket IS NOT NULL"),
+        ),
     )
 
     id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
@@ -112,6 +119,12 @@ class Sale(db.Model):
     void_reason = sa.Column(sa.String(200))
     # The public receipt link's secret (services/receipts.py); every sale has one.
     receipt_token = sa.Column(sa.String(43), nullable=False, default=new_receipt_token)
+    # Laundry orders (services/laundry.py): the ticket number the customer is given (per business),
+    # what they brought, when it was promised ready, and why the owner cancelled it.
+    ticket = sa.Column(sa.Integer)
+    items = sa.Column(sa.String(200))
+    promised_at = sa.Column(sa.DateTime(timezone=True))
+    cancel_reason = sa.Column(sa.String(200))
     lines = db.relationship(
         "SaleLine", back_populates="sale", order_by="SaleLine.id", cascade="all, delete-orphan"
     )
@@ -131,6 +144,15 @@ class Sale(db.Model):
     @property
     def latest_payment(self) -> MpesaPayment | None:
         return self.payments[-1] if self.payments else None
+
+
+class TicketCounter(db.Model):
+    """The last ticket number given in a business: one row, bumped under its row lock per order."""
+
+    __tablename__ = "ticket_counters"
+
+    business = sa.Column(sa.String(16), primary_key=True)
+    last = sa.Column(sa.Integer, nullable=False)
 
 
 class SaleLine(db.Model):

@@ -89,6 +89,11 @@ class SaleSchema(Schema):
     refunds = fields.List(fields.Nested(RefundSchema))
     # The public receipt is /r/<receipt_token> (services/receipts.py): shared with the customer.
     receipt_token = fields.String()
+    # Laundry orders: the ticket the customer is given, what was brought, when it is promised ready.
+    ticket = fields.Integer(allow_none=True)
+    items = fields.String(allow_none=True)
+    promised_at = fields.DateTime(allow_none=True)
+    cancel_reason = fields.String(allow_none=True)
     # The latest M-Pesa payment: what the PWA shows while a push is pending.
     payment = fields.Nested(PaymentSchema, attribute="latest_payment", allow_none=True)
 
@@ -142,6 +147,13 @@ class NewLineSchema(Schema):
     )
 
 
+class OrderDetailsSchema(Schema):
+    """A laundry order's details beyond its lines (the service, by weight or piece, is a line)."""
+
+    items = PlainText(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
+    promised_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
 class NewSaleSchema(Schema):
     method = fields.String(required=True, validate=validate.OneOf(METHODS))
     lines = fields.List(
@@ -152,6 +164,8 @@ class NewSaleSchema(Schema):
     shift_id = Id(load_default=None, allow_none=True)
     # Who bought (required for method "account": the sale becomes their debt, within their limit).
     customer_id = Id(load_default=None, allow_none=True)
+    # Laundry only: what was brought and when it is promised ready (the ticket is given here).
+    order = fields.Nested(OrderDetailsSchema, load_default=None, allow_none=True)
 
 
 class VoidSchema(Schema):
@@ -197,6 +211,17 @@ class StkPushSchema(Schema):
 
 class OrderStatusSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf((*ORDER_STATUSES, "cancelled")))
+    # Needed to cancel (the owner's reason, kept in the audit log and on the order).
+    reason = PlainText(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
+
+
+class OrderSearchArgsSchema(Schema):
+    ticket = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2_147_483_647))
+    status = fields.String(load_default=None, validate=validate.OneOf((*ORDER_STATUSES, "cancelled")))
+
+
+class OrderListSchema(Schema):
+    items = fields.List(fields.Nested(SaleSchema))
 
 
 class ResolveSchema(Schema):

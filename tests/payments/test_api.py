@@ -167,9 +167,11 @@ def test_laundry_order_moves_forward_only_and_owner_cancels(client, auth, post_s
     assert client.post(url, json={"status": "washing"}, headers=staff).status_code == 200  # replay is a no-op
     assert_problem(client.post(url, json={"status": "received"}, headers=staff), 409)
     assert_problem(client.post(url, json={"status": "folded"}, headers=staff), 422, "status")
-    assert_problem(client.post(url, json={"status": "cancelled"}, headers=staff), 403)
+    assert_problem(client.post(url, json={"status": "cancelled", "reason": "no"}, headers=staff), 403)
     assert (
-        client.post(url, json={"status": "cancelled"}, headers=auth()).get_json()["order_status"]
+        client.post(url, json={"status": "cancelled", "reason": "left town"}, headers=auth()).get_json()[
+            "order_status"
+        ]
         == "cancelled"
     )
     assert_problem(client.post(url, json={"status": "ready"}, headers=auth()), 409)

@@ -4,6 +4,7 @@ navigation text cut off, and no serious or critical accessibility problem (axe-c
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import time
@@ -135,7 +136,15 @@ def big_shop(stack, shop, app_for, owner_token) -> dict:
         "POST",
         "/payments/businesses/laundry/sales",
         owner_token,
-        json={"method": "cash", "lines": [{"product_id": shop["WASH-KG"], "quantity": "2.5"}]},
+        json={
+            "method": "cash",
+            "customer_phone": "0712345678",
+            "lines": [{"product_id": shop["WASH-KG"], "quantity": "2.5"}],
+            "order": {
+                "items": LONG_NAMES["water"],
+                "promised_at": (dt.datetime.now(dt.UTC) + dt.timedelta(days=59)).isoformat(),
+            },
+        },
     )
     sale = api(
         stack,

@@ -1,16 +1,38 @@
 import { useState } from 'preact/hooks'
 import { html } from '../html.js'
 import { api } from '../api.js'
+import { newUuid } from '../outbox.js'
 import { useResource } from '../hooks.js'
-import { formatMoney } from '../format.js'
-import { errorText } from '../error-words.js'
+import { formatMoment, formatMoney, formatPhone, normalisePhone } from '../format.js'
+import { errorText, plainError } from '../error-words.js'
 import { t } from '../i18n/index.js'
 import { DataFoot } from '../components/data-foot.js'
 import { Icon } from '../components/icon.js'
 
 export const ORDER_FLOW = ['received', 'washing', 'drying', 'ready', 'collected']
 
-/** Laundry orders by status; one tap moves an order to its next status. */
+/** Nairobi has no daylight saving: a time typed on the phone is +03:00. */
+export function nairobiIso(local) {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local) ? `${local}:00+03:00` : null
+}
+
+/** Tomorrow at 17:00 Nairobi time, as a datetime-local value (the usual promise). */
+export function tomorrowEvening(now = Date.now()) {
+  const nairobi = new Date(now + 3 * 3600_000 + 24 * 3600_000)
+  return `${nairobi.toISOString().slice(0, 10)}T17:00`
+}
+
+/** Past its promised time and not ready yet. */
+export function isOverdue(order, now = Date.now()) {
+  if (!order.promised_at || !['received', 'washing', 'drying'].includes(order.order_status)) return false
+  return new Date(order.promised_at).getTime() < now
+}
+
+/**
+ * Laundry orders: take a new one (ticket number, what was brought, when it is promised), the
+ * board by status with each order's customer and due time (overdue ones marked), one tap to the
+ * next status, and finding any order by its ticket, collected ones too.
+ */
 export function Laundry({ session, runtime }) {
   const laundry = session.user.businesses.find((b) => b.kind === 'laundry' && !b.archived)
   const sales = useResource(runtime.poller, 'payments', laundry && `/payments/businesses/${laundry.code}/sales`, {
@@ -18,6 +40,7 @@ export function Laundry({ session, runtime }) {
   })
   const [busy, setBusy] = useState(null)
   const [error, setError] = useState(null)
+  const [taking, setTaking] = useState(false)
   const orders = (sales.data?.items ?? []).filter((s) => s.order_status && s.order_status !== 'cancelled')
 
   async function advance(order) {
@@ -38,6 +61,17 @@ export function Laundry({ session, runtime }) {
     <main class="screen laundry">
       <h1>${t('laundry.title')}</h1>
       <${DataFoot} resources=${[sales]} />
+      ${
+        laundry &&
+        (taking
+          ? html`<${NewOrder} business=${laundry.code} runtime=${runtime} onDone=${() => {
+              setTaking(false)
+              sales.refresh()
+            }} />`
+          : html`<button class="button primary wide" type="button" onClick=${() => setTaking(true)}>
+              <${Icon} name="plus" size=${20} /> ${t('laundry.new')}
+            </button>`)
+      }
       ${error && html`<p class="problem" role="alert">${error}</p>`}
       ${ORDER_FLOW.slice(0, -1).map((status) => {
         const here = orders.filter((o) => o.order_status === status)
@@ -47,11 +81,8 @@ export function Laundry({ session, runtime }) {
             <h2 class="card-title">${t(`laundry.status.${status}`)} (${here.length})</h2>
             ${here.map(
               (o) => html`
-                <div class="order" key=${o.id}>
-                  <span>
-                    ${t('laundry.order', { ref: o.reference ?? o.id })} · <span class="nowrap">${formatMoney(o.total)}</span>
-                    ${o.status !== 'paid' && html` · ${t(`payment_status.${o.status}`) || o.status}`}
-                  </span>
+                <div class="order column" key=${o.id} data-ticket=${o.ticket}>
+                  <${OrderFacts} order=${o} />
                   <button class="button secondary" type="button" disabled=${busy === o.id} onClick=${() => advance(o)}>
                     <${Icon} name="next" size=${20} /> ${t(`laundry.status.${next}`)}
                   </button>
@@ -61,6 +92,144 @@ export function Laundry({ session, runtime }) {
           </section>
         `
       })}
+      ${laundry && html`<${FindOrder} business=${laundry.code} />`}
     </main>
+  `
+}
+
+/** Ticket, customer, money, what was brought and when it is due (overdue marked). */
+function OrderFacts({ order }) {
+  const late = isOverdue(order)
+  return html`
+    <a class="order-facts" href=${`#/sales/${order.id}`}>
+      <strong>${t('laundry.ticket', { ticket: order.ticket ?? order.reference })}</strong>
+      ${order.customer_phone && html` · <span class="nowrap">${formatPhone(order.customer_phone)}</span>`}
+      · <span class="nowrap">${formatMoney(order.total)}</span>
+      ${order.status !== 'paid' && html` · ${t(`payment_status.${order.status}`) || order.status}`}
+    </a>
+    ${order.items && html`<span>${order.items}</span>`}
+    ${
+      order.promised_at &&
+      html`<span class=${late ? 'overdue' : ''} data-overdue=${late}>
+        ${late && html`<${Icon} name="alert" size=${16} /> ${t('laundry.overdue')} · `}
+        ${t('laundry.due', { when: formatMoment(order.promised_at) })}
+      </span>`
+    }
+  `
+}
+
+/** A new order: the service by weight or piece (a laundry product), what was brought, when promised. */
+function NewOrder({ business, runtime, onDone }) {
+  const [product, setProduct] = useState('')
+  const [quantity, setQuantity] = useState('')
+  const [items, setItems] = useState('')
+  const [phone, setPhone] = useState('')
+  const [promised, setPromised] = useState(tomorrowEvening)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState(null)
+  const [key] = useState(newUuid)
+  const products = useResource(runtime.poller, 'inventory', `/inventory/businesses/${business}/products`, {
+    delta: true,
+  })
+  const list = (products.data?.items ?? []).filter((p) => p.active !== false)
+
+  async function save(event) {
+    event.preventDefault()
+    setError(null)
+    const promisedAt = nairobiIso(promised)
+    const customer = phone.trim() ? normalisePhone(phone) : null
+    try {
+      if (!product || !/^\d+(\.\d{1,3})?$/.test(quantity.trim()) || Number(quantity) <= 0) {
+        throw plainError(t('laundry.quantity_wrong'))
+      }
+      if (phone.trim() && !customer) throw plainError(t('sale.phone_wrong'))
+      if (!promisedAt) throw plainError(t('laundry.when_wrong'))
+      setBusy(true)
+      const body = {
+        method: 'cash',
+        lines: [{ product_id: Number(product), quantity: quantity.trim() }],
+        order: { items: items.trim() || null, promised_at: promisedAt },
+      }
+      if (customer) body.customer_phone = customer
+      await api.json(`/payments/businesses/${business}/sales`, {
+        method: 'POST',
+        headers: { 'Idempotency-Key': key },
+        body,
+      })
+      onDone()
+    } catch (e) {
+      setError(errorText(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return html`
+    <form class="card column new-order" onSubmit=${save}>
+      <h2 class="card-title">${t('laundry.new')}</h2>
+      <label for="order-phone">${t('laundry.customer_phone')}</label>
+      <input id="order-phone" type="tel" inputmode="tel" autocomplete="off" maxlength="20" placeholder="0712 345 678"
+        value=${phone} onInput=${(e) => setPhone(e.currentTarget.value)} />
+      <label for="order-service">${t('laundry.service')}</label>
+      <select id="order-service" value=${product} onChange=${(e) => setProduct(e.currentTarget.value)}>
+        <option value="">${t('laundry.pick_service')}</option>
+        ${list.map((p) => html`<option key=${p.id} value=${p.id}>${p.name} · ${formatMoney(p.price)} / ${p.unit}</option>`)}
+      </select>
+      <label for="order-quantity">${t('laundry.quantity')}</label>
+      <input id="order-quantity" inputmode="decimal" autocomplete="off" value=${quantity}
+        onInput=${(e) => setQuantity(e.currentTarget.value)} />
+      <label for="order-items">${t('laundry.items')}</label>
+      <input id="order-items" maxlength="200" placeholder=${t('laundry.items_hint')} value=${items}
+        onInput=${(e) => setItems(e.currentTarget.value)} />
+      <label for="order-promised">${t('laundry.promised')}</label>
+      <input id="order-promised" type="datetime-local" value=${promised} onInput=${(e) => setPromised(e.currentTarget.value)} />
+      ${error && html`<p class="problem" role="alert">${error}</p>`}
+      <button class="button primary" type="submit" disabled=${busy}>${busy ? t('common.wait') : t('laundry.take')}</button>
+      <button class="button quiet" type="button" onClick=${onDone}>${t('common.back')}</button>
+    </form>
+  `
+}
+
+/** Find an order by its ticket number, or list the collected ones (they leave the board). */
+function FindOrder({ business }) {
+  const [ticket, setTicket] = useState('')
+  const [found, setFound] = useState(null)
+  const [error, setError] = useState(null)
+
+  async function search(query) {
+    setError(null)
+    try {
+      const params = new URLSearchParams(query)
+      setFound((await api.json(`/payments/businesses/${business}/orders?${params}`)).items)
+    } catch (e) {
+      setError(errorText(e))
+    }
+  }
+
+  function byTicket(event) {
+    event.preventDefault()
+    if (/^\d{1,9}$/.test(ticket.trim())) search({ ticket: ticket.trim() })
+    else setError(t('laundry.ticket_wrong'))
+  }
+
+  return html`
+    <section class="card column find-order">
+      <h2 class="card-title">${t('laundry.find')}</h2>
+      <form class="row" onSubmit=${byTicket}>
+        <label for="find-ticket">${t('laundry.ticket_number')}</label>
+        <input id="find-ticket" inputmode="numeric" autocomplete="off" placeholder=${t('laundry.ticket_number')}
+          value=${ticket} onInput=${(e) => setTicket(e.currentTarget.value)} />
+        <button class="button secondary" type="submit">${t('laundry.search')}</button>
+      </form>
+      <button class="button quiet" type="button" onClick=${() => search({ status: 'collected' })}>${t('laundry.collected')}</button>
+      ${error && html`<p class="problem" role="alert">${error}</p>`}
+      ${found && found.length === 0 && html`<p>${t('laundry.none_found')}</p>`}
+      ${(found ?? []).map(
+        (o) => html`<div class="order column" key=${o.id} data-found=${o.ticket}>
+          <${OrderFacts} order=${o} />
+          <span>${t(`laundry.status.${o.order_status}`)}${o.cancel_reason ? ` · ${o.cancel_reason}` : ''}</span>
+        </div>`,
+      )}
+    </section>
   `
 }

@@ -15,6 +15,8 @@ from ..schemas import (
     AttachSchema,
     NewRefundSchema,
     NewSaleSchema,
+    OrderListSchema,
+    OrderSearchArgsSchema,
     OrderStatusSchema,
     PaymentListSchema,
     PaymentSchema,
@@ -30,7 +32,8 @@ from ..schemas import (
     VoidSchema,
     VoidWindowSchema,
 )
-from ..services import c2b, refunds, review, sales, stk, to_check, voids
+from ..services import c2b, laundry, refunds, review, sales, stk, to_check, voids
+from ..services.tickets import OrderDetails
 from .shared import idempotency_key, json_doc
 
 bp = Blueprint("payments", __name__, url_prefix="/api/payments", description="Sales and payments")
@@ -81,6 +84,7 @@ def record_sale(body: dict, business: str):
         principal.user_id,
         body["shift_id"],
         body["customer_id"],
+        OrderDetails(**body["order"]) if body["order"] else None,
     )
     return jsonify(sale), 201
 
@@ -99,9 +103,19 @@ def get_sale(sale_id: int):
 @bp.arguments(OrderStatusSchema)
 @bp.response(200, SaleSchema)
 def advance_order(body: dict, sale_id: int):
-    """Move a laundry order forward (received → washing → drying → ready → collected)."""
-    principal = current_principal()
-    return sales.advance_order(sale_id, body["status"], principal)
+    """Move a laundry order forward (received → washing → drying → ready → collected); the owner
+    cancels one with a `reason`."""
+    return laundry.advance_order(sale_id, body["status"], current_principal(), body["reason"])
+
+
+@bp.get("/businesses/<business>/orders")
+@login_required()
+@bp.arguments(OrderSearchArgsSchema, location="query", as_kwargs=True)
+@bp.response(200, OrderListSchema)
+def find_orders(business: str, ticket=None, status=None):
+    """A laundry's orders, newest first: by ticket number and/or status (collected ones too)."""
+    check_business(current_principal(), business)
+    return {"items": laundry.find_orders(business, ticket, status)}
 
 
 @bp.post("/sales/<id:sale_id>/void")

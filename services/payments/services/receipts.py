@@ -90,4 +90,6 @@ def page(sale: Sale, language: str) -> dict[str, Any]:
         ],
         "net": money(sale.total - sale.refunded) if refunds else None,
         "order_status": words[f"order.{sale.order_status}"] if sale.order_status else None,
+        "ticket": sale.ticket,
+        "ready_by": moment(sale.promised_at),
     }

@@ -10,17 +10,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from common import audit
-from common.auth import Principal
 from common.businesses import open_for_sales
 from common.cache import invalidate
 from common.delta import iso, watermark
-from common.errors import Conflict, Forbidden, InvalidInput, NotFound
+from common.errors import InvalidInput, NotFound
 from common.money import MAX_AMOUNT, to_money
 
-from ..models import ORDER_STATUSES, Refund, RefundLine, Sale, SaleLine, audit_log, db
+from ..models import Refund, RefundLine, Sale, SaleLine, db
 from ..schemas import SaleSchema
-from . import credit, customers, outbox, shifts
+from . import credit, customers, outbox, shifts, tickets
 from .customers import phone_or_error
 from .idempotent import commit_first, replay_of, request_hash
 
@@ -85,6 +83,7 @@ def record_sale(
     user_id: int | None = None,
     shift_id: int | None = None,
     customer_id: int | None = None,
+    order: tickets.OrderDetails | None = None,
 ) -> dict[str, Any]:
     """Record a sale once per idempotency key and return its body (the first one, on a replay).
 
@@ -104,6 +103,8 @@ def record_sale(
         canonical["shift_id"] = shift_id
     if customer_id is not None:  # likewise for keys used before customers existed
         canonical["customer_id"] = customer_id
+    if order is not None:  # likewise for keys used before orders had details
+        canonical["order"] = order.canonical()
     digest = request_hash(business, canonical)
     replay = _replay(idempotency_key, digest)
     if replay is not None:
@@ -133,6 +134,8 @@ def record_sale(
     _price_lines(sale, lines)
     if method == "account":
         credit.check_within_limit(customer, sale.total)
+    # A laundry order gets its ticket number (and what was brought, when it is promised).
+    tickets.give_ticket(sale, order, dt.datetime.now(dt.UTC))
     db.session.add(sale)
 
     def announce() -> dict[str, Any]:
@@ -201,34 +204,3 @@ def mark_sale_paid(sale: Sale, at: dt.datetime) -> bool:
     sale.paid_at = at
     outbox.sale_paid(sale)
     return True
-
-
-def advance_order(sale_id: int, status: str, actor: Principal) -> Sale:
-    """Move a laundry order forward (any number of steps); only the owner may cancel it (audited)."""
-    businesses = actor.businesses
-    sale = db.session.scalar(sa.select(Sale).where(Sale.id == sale_id).with_for_update())
-    if sale is None or sale.business not in businesses:
-        raise NotFound(f"No sale {sale_id}.")
-    if sale.order_status is None:
-        raise InvalidInput(f"Sale {sale_id} is not an order; only laundry sales have a status.")
-    current = sale.order_status
-    if status == current:
-        db.session.rollback()
-        return get_sale(sale_id, businesses)
-    if current in ("collected", "cancelled"):
-        raise Conflict(f"The order is already {current}; it cannot change any more.")
-    if status == "cancelled":
-        if not actor.is_owner:
-            raise Forbidden("Only the owner may cancel an order.")
-        before, after = {"order_status": current}, {"order_status": status}
-        audit.record(
-            db.session, audit_log, actor, "order_cancelled", f"sale:{sale_id}", before, after, sale.business
-        )
-    elif ORDER_STATUSES.index(status) < ORDER_STATUSES.index(current):
-        raise Conflict(f"The order is already {current}; a status can only move forward.")
-    sale.order_status = status
-    outbox.sale_changed(sale)
-    db.session.commit()
-    invalidate("sales", sale.business)
-    outbox.kick()
-    return get_sale(sale_id, businesses)
