@@ -1,14 +1,14 @@
 """laundry orders: a ticket number per business, what was brought, when it is promised, why cancelled
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 SCHEMA = "payments"
