@@ -23,3 +23,21 @@ export function failureReason(payment) {
   const key = REASON_KEYS[payment?.result_code]
   return key ? t(key) : (payment?.result_desc ?? t('mpesa.reason.unknown'))
 }
+
+/**
+ * Why M-Pesa refused to send money back (B2C) or to reverse a payment, in plain words with what
+ * to do instead. The same codes mean other things here than on a customer's payment: code 1 is
+ * the business's own account short of money, not the customer's.
+ */
+export const REFUND_REASON_KEYS = {
+  1: 'sales.refund_why.no_money',
+  2040: 'sales.refund_why.not_registered',
+  8006: 'sales.refund_why.locked',
+  R000001: 'sales.refund_why.already_reversed',
+  R000002: 'sales.refund_why.unknown_payment',
+}
+
+/** Why a refund through M-Pesa failed, in plain words (a code we do not know: a general word). */
+export function refundFailureReason(refund) {
+  return t(REFUND_REASON_KEYS[refund?.result_code] ?? 'sales.refund_why.unknown')
+}

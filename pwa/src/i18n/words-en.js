@@ -205,6 +205,14 @@ export default {
       failed: 'M-Pesa refused it; nothing was paid',
       needs_review: 'No answer from M-Pesa: to check',
     },
+    refund_why: {
+      no_money: 'The business M-Pesa account has too little money. Top it up, or give cash.',
+      not_registered: 'This phone cannot receive M-Pesa. Check the number, or give cash.',
+      locked: 'M-Pesa has locked the business account. Call Safaricom; give cash for now.',
+      already_reversed: 'This payment was already reversed.',
+      unknown_payment: 'M-Pesa does not know this payment. Send by M-Pesa or give cash.',
+      unknown: 'M-Pesa did not say why. Try again, or give cash.',
+    },
   },
   customers: {
     title: 'Customers',

@@ -207,6 +207,14 @@ export default {
       failed: 'M-Pesa imekataa; hakuna kilicholipwa',
       needs_review: 'Hakuna jibu kutoka M-Pesa: ya kukagua',
     },
+    refund_why: {
+      no_money: 'Akaunti ya M-Pesa ya biashara haina pesa za kutosha. Iongezee, au toa taslimu.',
+      not_registered: 'Simu hii haiwezi kupokea M-Pesa. Angalia namba, au toa taslimu.',
+      locked: 'M-Pesa imefunga akaunti ya biashara. Piga simu Safaricom; kwa sasa toa taslimu.',
+      already_reversed: 'Malipo haya yalisharudishwa.',
+      unknown_payment: 'M-Pesa haijui malipo haya. Tuma kwa M-Pesa au toa taslimu.',
+      unknown: 'M-Pesa haikusema sababu. Jaribu tena, au toa taslimu.',
+    },
   },
   customers: {
     title: 'Wateja',

@@ -5,6 +5,7 @@ import { useResource } from '../hooks.js'
 import { chosenBusiness } from '../session.js'
 import { formatMoment, formatMoney, formatQuantity } from '../format.js'
 import { errorText } from '../error-words.js'
+import { refundFailureReason } from '../mpesa-words.js'
 import { t } from '../i18n/index.js'
 import { newUuid } from '../outbox.js'
 import { navigate } from '../router.js'
@@ -182,7 +183,7 @@ function MpesaRefunds({ refunds }) {
         (r) => html`<li key=${r.id} data-refund=${r.id} data-status=${r.status}>
           <span>${t(`sales.channel.${r.channel}`)} · <span class="nowrap">${formatMoney(r.amount)}</span></span>
           <strong>${t(`sales.refund_status.${r.status}`)}</strong>
-          ${r.status === 'failed' && r.result_desc && html`<span>${r.result_desc}</span>`}
+          ${r.status === 'failed' && html`<span data-testid="refund-why">${refundFailureReason(r)}</span>`}
         </li>`,
       )}
     </ul>
