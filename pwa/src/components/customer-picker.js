@@ -7,6 +7,15 @@ import { t } from '../i18n/index.js'
 import { Icon } from './icon.js'
 
 const SEARCH_DELAY_MS = 250
+const MONEY = /^\d+(\.\d{1,2})?$/
+
+/** A refusal of credit in plain words: over the customer's limit, or more than they owe. */
+export function creditErrorText(error) {
+  const errors = error?.problem?.errors ?? {}
+  if (error?.status === 409 && errors.customer_id) return `${t('customers.over_limit')}\n${error.problem.detail}`
+  if (error?.status === 409 && errors.amount) return `${t('customers.above_balance')}\n${error.problem.detail}`
+  return errorText(error)
+}
 
 /**
  * Pick the customer of a sale: type a few digits or letters and tap them (one tap), or, when
@@ -44,12 +53,12 @@ export function CustomerPicker({ picked, onPick, owner = false }) {
   async function add() {
     if (!normalisePhone(phone)) return setError(t('customers.phone_wrong'))
     if (!name.trim()) return setError(t('customers.name_needed'))
+    if (limit.trim() && !MONEY.test(limit.trim())) return setError(t('till.amount_wrong'))
+    const body = { phone: phone.trim(), name: name.trim(), ...(limit.trim() ? { credit_limit: limit.trim() } : {}) }
     setBusy(true)
     setError(null)
     try {
-      onPick(
-        await api.json('/payments/customers', { method: 'POST', body: { phone: phone.trim(), name: name.trim() } }),
-      )
+      onPick(await api.json('/payments/customers', { method: 'POST', body }))
     } catch (e) {
       setError(errorText(e))
     } finally {

@@ -215,6 +215,8 @@ export default {
     },
   },
   customers: {
+    over_limit: 'More than this customer may owe.',
+    above_balance: 'More than the customer owes.',
     title: 'Customers',
     find: 'Find the customer',
     find_hint: 'A few digits of the phone, or the name',

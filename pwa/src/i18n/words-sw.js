@@ -217,6 +217,8 @@ export default {
     },
   },
   customers: {
+    over_limit: 'Zaidi ya kiasi mteja huyu anaruhusiwa kudaiwa.',
+    above_balance: 'Zaidi ya deni la mteja.',
     title: 'Wateja',
     find: 'Tafuta mteja',
     find_hint: 'Tarakimu za simu, au jina',

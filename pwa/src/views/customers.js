@@ -4,12 +4,12 @@ import { api } from '../api.js'
 import { useResource } from '../hooks.js'
 import { chosenBusiness } from '../session.js'
 import { formatMoment, formatMoney, formatPhone } from '../format.js'
-import { errorText } from '../error-words.js'
 import { t } from '../i18n/index.js'
 import { newUuid } from '../outbox.js'
 import { navigate } from '../router.js'
 import { DataFoot } from '../components/data-foot.js'
 import { Icon } from '../components/icon.js'
+import { creditErrorText } from '../components/customer-picker.js'
 
 const MONEY = /^\d+(\.\d{1,2})?$/
 const AGES = ['days_0_7', 'days_8_30', 'over_30']
@@ -71,7 +71,7 @@ function CustomerDetail({ session, runtime, id }) {
       statement.refresh()
       return answer
     } catch (e) {
-      setError(errorText(e))
+      setError(creditErrorText(e))
       return null
     } finally {
       setBusy(false)
@@ -193,7 +193,8 @@ function Statement({ entries }) {
       (e, n) => html`<div class="order" key=${n} data-kind=${e.kind}>
         <span>${formatMoment(e.at)} · ${t(`customers.entry.${e.kind}`, { ref: e.reference ?? '' })}
           ${e.kind === 'sale' && html` · ${t(`sales.method.${e.method}`)}`}</span>
-        <span class="nowrap">${formatMoney(e.amount)} · ${t('customers.after', { amount: formatMoney(e.balance) })}</span>
+        <span><span class="nowrap">${formatMoney(e.amount)}</span> ·
+          <span class="nowrap">${t('customers.after', { amount: formatMoney(e.balance) })}</span></span>
       </div>`,
     )}
   </section>`

@@ -13,7 +13,7 @@ import { navigate } from '../router.js'
 import { BusinessSwitcher } from '../components/business-switcher.js'
 import { DataFoot } from '../components/data-foot.js'
 import { Icon } from '../components/icon.js'
-import { CustomerPicker } from '../components/customer-picker.js'
+import { CustomerPicker, creditErrorText } from '../components/customer-picker.js'
 
 const SHOWN = 30
 
@@ -108,7 +108,7 @@ export function Sale({ session, runtime }) {
         await startMpesa(lines)
       }
     } catch (e) {
-      setError(errorText(e))
+      setError(creditErrorText(e))
     } finally {
       setBusy(false)
     }
@@ -181,8 +181,12 @@ export function Sale({ session, runtime }) {
       ${
         done &&
         html`<p class="banner good" role="status">
-        <${Icon} name="check" size=${20} /> ${t('sale.cash_done', { label: done.label })}
-        <br />${status.waiting > 0 ? t('sale.saved_on_phone') : t('sale.recorded')}
+        <${Icon} name="check" size=${20} /> ${
+          done.customer
+            ? t('sale.account_done', { label: done.label, name: done.customer })
+            : t('sale.cash_done', { label: done.label })
+        }
+        <br />${status.waiting > 0 && !done.customer ? t('sale.saved_on_phone') : t('sale.recorded')}
         <button class="button small" type="button" disabled=${busy} onClick=${openReceipt}>${t('receipt.show')}</button>
       </p>`
       }
