@@ -9,6 +9,7 @@ import { connectPoller, createPoller } from './poller.js'
 import { connectOutbox, createOutbox, requestBackgroundSync, requestPersistentStorage, userDbName } from './outbox.js'
 import { clearApiCaches } from './sw-routes.js'
 import { forgetRecent } from './recent.js'
+import { deviceId } from './device.js'
 
 export function startRuntime(session, { registration = Promise.resolve(null), win = window, doc = document } = {}) {
   const listeners = new Set()
@@ -47,11 +48,11 @@ export function startRuntime(session, { registration = Promise.resolve(null), wi
       return () => listeners.delete(fn)
     },
     changed,
-    /** Record a sale: into the outbox first, then try to send it now. */
+    /** Record a sale: into the outbox first, then try to send it now. It names this phone. */
     async recordSale({ business, body, label, amount }) {
       const item = await outbox.enqueue({
         path: `/payments/businesses/${business}/sales`,
-        body,
+        body: { ...body, device: deviceId() },
         label,
         business,
         amount,

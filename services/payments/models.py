@@ -92,6 +92,7 @@ class Sale(db.Model):
             unique=True,
             postgresql_where=sa.text("ticket IS NOT NULL"),
         ),
+        sa.Index("ix_sales_business_created_by", "business", "created_by"),
     )
 
     id = sa.Column(sa.BigInteger, sa.Identity(), primary_key=True)
@@ -108,6 +109,8 @@ class Sale(db.Model):
     customer_phone = sa.Column(sa.String(12))
     customer_id = sa.Column(sa.ForeignKey("customers.id"), index=True)
     created_by = sa.Column(sa.BigInteger)
+    # The phone it was recorded on (the PWA's own id for the device), for the sale's detail.
+    device = sa.Column(sa.String(40))
     # The seller's shift: its cash sales make the shift's expected cash (see services/shifts.py).
     shift_id = sa.Column(sa.ForeignKey("shifts.id"), index=True)
     created_at = created_at_column()

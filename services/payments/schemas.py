@@ -3,9 +3,12 @@
 from marshmallow import Schema, fields, validate
 
 from common.fields import AsOf, ChangedSince, PlainText, Quantity
-from common.ids import Id
+from common.ids import MAX_ID, Id
 
-from .models import METHODS, ORDER_STATUSES, REFUND_CHANNELS
+from .models import METHODS, ORDER_STATUSES, REFUND_CHANNELS, SALE_STATUSES
+
+# The id a phone gives itself once (letters, digits, dashes), sent with each sale it records.
+DEVICE_ID = r"^[A-Za-z0-9-]{4,40}$"
 
 MAX_LINES = 50
 MAX_QUANTITY = 100_000
@@ -96,6 +99,8 @@ class SaleSchema(Schema):
     cancel_reason = fields.String(allow_none=True)
     # The latest M-Pesa payment: what the PWA shows while a push is pending.
     payment = fields.Nested(PaymentSchema, attribute="latest_payment", allow_none=True)
+    created_by = fields.Integer(allow_none=True)
+    device = fields.String(allow_none=True)
 
 
 class SaleListSchema(Schema):
@@ -166,6 +171,8 @@ class NewSaleSchema(Schema):
     customer_id = Id(load_default=None, allow_none=True)
     # Laundry only: what was brought and when it is promised ready (the ticket is given here).
     order = fields.Nested(OrderDetailsSchema, load_default=None, allow_none=True)
+    # Which phone recorded it (the PWA's id for this device), shown in the sale's detail.
+    device = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(DEVICE_ID))
 
 
 class VoidSchema(Schema):
@@ -203,6 +210,22 @@ class NewRefundSchema(Schema):
 
 class SaleListArgsSchema(Schema):
     changed_since = ChangedSince(load_default=None)
+    day = fields.Date(load_default=None, metadata={"description": "A Nairobi business day (YYYY-MM-DD)."})
+    # A query string is text: the id is read as a number here (Id() takes JSON integers only).
+    staff = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "Only sales recorded by this user."},
+    )
+    method = fields.String(load_default=None, validate=validate.OneOf(METHODS))
+    status = fields.String(
+        load_default=None,
+        validate=validate.OneOf(SALE_STATUSES),
+        metadata={
+            "description": "Filters the listing; a delta (changed_since) names every changed sale "
+            "of the other filters, so one that left this status is seen leaving."
+        },
+    )
 
 
 class StkPushSchema(Schema):

@@ -49,6 +49,7 @@ SCREENS = {
     "/closes": ".close-row",
     "/to-check": "main.to-check .banner.good, main.to-check .check-item",
     "/customers": "main.customers .order",
+    "/sales": "main.sales .sales-filter",
 }
 # Money and navigation: text here must be whole, never clipped by its box.
 WHOLE_TEXT = ".figure, .figure-detail, .not-sent, .bar-text, .report-cell dd, .total, .cart-bar, .nav-label, .switch span, .status-word"

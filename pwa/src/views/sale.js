@@ -9,6 +9,7 @@ import { errorText, plainError } from '../error-words.js'
 import { t } from '../i18n/index.js'
 import { recentProducts, rememberProducts } from '../recent.js'
 import { shiftField } from '../shift.js'
+import { deviceId } from '../device.js'
 import { navigate } from '../router.js'
 import { BusinessSwitcher } from '../components/business-switcher.js'
 import { DataFoot } from '../components/data-foot.js'
@@ -142,7 +143,7 @@ export function Sale({ session, runtime }) {
     const sale = await api.json(`/payments/businesses/${business}/sales`, {
       method: 'POST',
       headers: { 'Idempotency-Key': mpesaKey.current },
-      body: { method: 'mpesa', lines, customer_phone: customer },
+      body: { method: 'mpesa', lines, customer_phone: customer, device: deviceId() },
     })
     rememberProducts(
       user.id,

@@ -2,38 +2,111 @@ import { useEffect, useState } from 'preact/hooks'
 import { html } from '../html.js'
 import { api } from '../api.js'
 import { useResource } from '../hooks.js'
-import { chosenBusiness } from '../session.js'
-import { formatMoment, formatMoney, formatQuantity } from '../format.js'
+import { chooseBusiness, chosenBusiness } from '../session.js'
+import { businessDay, formatMoment, formatMoney, formatPhone, formatQuantity } from '../format.js'
 import { errorText } from '../error-words.js'
 import { refundFailureReason } from '../mpesa-words.js'
 import { t } from '../i18n/index.js'
 import { newUuid } from '../outbox.js'
 import { navigate } from '../router.js'
+import { BusinessSwitcher } from '../components/business-switcher.js'
 import { DataFoot } from '../components/data-foot.js'
 import { Icon } from '../components/icon.js'
 import { ReceiptShare } from '../components/receipt-share.js'
 
-/** Recent sales of the chosen business ("/sales"), or one sale to void or refund ("/sales/<id>"). */
+/** The sales history of the chosen business ("/sales"), or one sale to read, void or refund ("/sales/<id>"). */
 export function Sales({ session, runtime, param }) {
   return param
     ? html`<${SaleDetail} session=${session} runtime=${runtime} id=${param} />`
     : html`<${SalesList} session=${session} runtime=${runtime} />`
 }
 
+const METHODS = ['cash', 'mpesa', 'account']
+const STATUSES = ['paid', 'pending', 'failed', 'cancelled', 'voided']
+
+/** The sales history query string: a business day, a seller, a method, a status (empty: all). */
+export function salesQuery({ day, staff, method, status }) {
+  const query = new URLSearchParams(Object.entries({ day, staff, method, status }).filter(([, v]) => v))
+  const text = query.toString()
+  return text ? `?${text}` : ''
+}
+
+/** YYYY-MM-DD in Nairobi, `back` days before today. */
+function dayBefore(back) {
+  return businessDay(new Date(Date.now() - back * 86_400_000).toISOString())
+}
+
+/** Who recorded sales: the owner sees everyone's names; staff see their own. */
+function useSellers(user) {
+  const [sellers, setSellers] = useState([{ id: user.id, display_name: user.display_name }])
+  useEffect(() => {
+    if (user.role !== 'owner') return
+    api
+      .json('/auth/users')
+      .then(setSellers)
+      .catch(() => {})
+  }, [user.id])
+  return sellers
+}
+
+/**
+ * The sales history of the chosen business ("/sales"): recent sales, or one business day's, by
+ * seller, method and status; delta-polled. A delta names every changed sale of the day, seller
+ * and method, so the status is also checked here (a sale that was voided leaves "paid").
+ */
 function SalesList({ session, runtime }) {
-  const business = chosenBusiness(session.user)
-  const sales = useResource(runtime.poller, 'payments', business && `/payments/businesses/${business}/sales`, {
-    delta: true,
-  })
+  const { user } = session
+  const [business, setBusiness] = useState(() => chosenBusiness(user))
+  const [filter, setFilter] = useState({ day: '', staff: '', method: '', status: '' })
+  const sellers = useSellers(user)
+  const set = (field) => (event) => setFilter({ ...filter, [field]: event.currentTarget.value })
+  const url = business && `/payments/businesses/${business}/sales${salesQuery(filter)}`
+  const sales = useResource(runtime.poller, 'payments', url, { delta: true })
+  const names = new Map(sellers.map((u) => [u.id, u.display_name]))
+  const shown = (sales.data?.items ?? [])
+    .filter((s) => !filter.status || s.status === filter.status)
+    .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id)
+  const days = [
+    ['', t('sales.filter.recent')],
+    [dayBefore(0), t('sales.filter.today')],
+    [dayBefore(1), t('sales.filter.yesterday')],
+  ]
   return html`
     <main class="screen sales">
       <h1>${t('sales.title')}</h1>
+      <${BusinessSwitcher} businesses=${user.businesses} value=${business}
+        onChange=${(code) => {
+          chooseBusiness(user, code)
+          setBusiness(code)
+        }} />
+      <section class="card form-grid sales-filter" aria-label=${t('sales.filter.title')}>
+        <div class="row" role="group" aria-label=${t('sales.filter.day')}>
+          ${days.map(
+            ([day, words]) => html`<button type="button" key=${words} aria-pressed=${filter.day === day}
+              class=${`button small ${filter.day === day ? 'primary' : 'secondary'}`}
+              onClick=${() => setFilter({ ...filter, day })}>${words}</button>`,
+          )}
+        </div>
+        <div>
+          <label for="sales-day">${t('sales.filter.day')}</label>
+          <input id="sales-day" type="date" value=${filter.day} max=${dayBefore(0)} onChange=${set('day')} />
+        </div>
+        <${Choice} field="staff" filter=${filter} set=${set} all=${t('sales.filter.everyone')}
+          options=${sellers.map((u) => [u.id, u.display_name])} />
+        <${Choice} field="method" filter=${filter} set=${set} all=${t('sales.filter.any')}
+          options=${METHODS.map((m) => [m, t(`sales.method.${m}`)])} />
+        <${Choice} field="status" filter=${filter} set=${set} all=${t('sales.filter.any')}
+          options=${STATUSES.map((st) => [st, t(`payment_status.${st}`)])} />
+      </section>
       <${DataFoot} resources=${[sales]} />
       <section class="card column">
-        ${(sales.data?.items ?? []).map(
+        ${sales.data && !shown.length && html`<p>${t('sales.none')}</p>`}
+        ${shown.map(
           (s) => html`
             <a class="order" key=${s.id} href=${`#/sales/${s.id}`} data-sale=${s.id}>
-              <span>${formatMoment(s.created_at)} · ${t(`sales.method.${s.method}`)}</span>
+              <span>${formatMoment(s.created_at)} · ${t(`sales.method.${s.method}`)}${
+                names.has(s.created_by) ? ` · ${names.get(s.created_by)}` : ''
+              }</span>
               <span class="nowrap">${formatMoney(s.total)} · ${statusWord(s)}</span>
             </a>
           `,
@@ -43,8 +116,22 @@ function SalesList({ session, runtime }) {
   `
 }
 
+/** One filter of the history: a labelled list, "all" first. */
+function Choice({ field, filter, set, all, options }) {
+  return html`
+    <div>
+      <label for=${`sales-${field}`}>${t(`sales.filter.${field}`)}</label>
+      <select id=${`sales-${field}`} value=${filter[field]} onChange=${set(field)}>
+        <option value="">${all}</option>
+        ${options.map(([value, words]) => html`<option key=${value} value=${value}>${words}</option>`)}
+      </select>
+    </div>
+  `
+}
+
 function SaleDetail({ session, runtime, id }) {
   const sale = useResource(runtime.poller, 'payments', `/payments/sales/${id}`, { fresh: true })
+  const sellers = useSellers(session.user)
   const [reason, setReason] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState(null)
@@ -109,6 +196,7 @@ function SaleDetail({ session, runtime, id }) {
           <span class="nowrap">${formatMoney(s.total)}</span> ·
           <strong data-testid="sale-status">${statusWord(s)}</strong>
         </p>
+        <${Provenance} sale=${s} sellers=${sellers} />
         ${s.void_reason && html`<p>${t('sales.void_reason', { reason: s.void_reason })}</p>`}
         ${Number(s.refunded) > 0 && html`<p data-testid="refunded">${t('sales.refunded', { amount: formatMoney(s.refunded) })}</p>`}
         ${
@@ -150,6 +238,27 @@ function businessName(session, code) {
 /** A sale on account is complete but owed: it says so rather than "paid". */
 function statusWord(sale) {
   return sale.method === 'account' && sale.status === 'paid' ? t('sales.owed') : t(`payment_status.${sale.status}`)
+}
+
+/** Who recorded the sale, on which phone, and its M-Pesa payment and receipt. */
+function Provenance({ sale, sellers }) {
+  const seller = sellers.find((u) => u.id === sale.created_by)
+  const payment = sale.payment
+  return html`
+    <dl class="provenance" data-testid="sale-provenance">
+      <dt>${t('sales.recorded_by')}</dt>
+      <dd>${seller?.display_name ?? (sale.created_by ? t('sales.someone', { id: sale.created_by }) : '—')}</dd>
+      <dt>${t('sales.device')}</dt>
+      <dd>${sale.device ?? t('sales.device_unknown')}</dd>
+      ${
+        payment &&
+        html`<dt>${t('sales.payment')}</dt>
+        <dd>${t(`payment_status.${payment.status}`)}${payment.phone ? ` · ${formatPhone(payment.phone)}` : ''}</dd>
+        <dt>${t('sales.receipt')}</dt>
+        <dd data-testid="sale-receipt">${payment.receipt ?? '—'}</dd>`
+      }
+    </dl>
+  `
 }
 
 /** How an M-Pesa sale's money goes back; B2C may name another phone than the one that paid. */

@@ -46,15 +46,17 @@ POLL_SETTLED_MS = 15000
 @login_required()
 @bp.arguments(SaleListArgsSchema, location="query", as_kwargs=True)
 @bp.doc(responses=json_doc(SaleListSchema, "Sales"))
-def list_sales(business: str, changed_since=None):
-    """Recent sales, or those changed since `as_of` of an earlier answer (pollable: ETag, 304)."""
+def list_sales(business: str, changed_since=None, **filters):
+    """Recent sales, or one business day's; by seller, method and status if asked; or those changed
+    since `as_of` of an earlier answer (pollable: ETag, 304)."""
     check_business(current_principal(), business)
+    only = sales.SaleFilter(**filters)
     return cached_pollable(
         "sales",
         business,
-        f"since:{iso(changed_since)}" if changed_since else "recent",
+        f"{f'since:{iso(changed_since)}' if changed_since else 'recent'}|{only.cache_key()}",
         TTL["summary"],
-        lambda: sales.sales_listing(business, changed_since),
+        lambda: sales.sales_listing(business, changed_since, only),
     )
 
 
@@ -85,6 +87,7 @@ def record_sale(body: dict, business: str):
         body["shift_id"],
         body["customer_id"],
         OrderDetails(**body["order"]) if body["order"] else None,
+        body["device"],
     )
     return jsonify(sale), 201
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from common.cache import invalidate
 from common.delta import iso, watermark
 from common.errors import InvalidInput, NotFound
 from common.money import MAX_AMOUNT, to_money
+from common.timeutil import day_bounds
 
 from ..models import Refund, RefundLine, Sale, SaleLine, db
 from ..schemas import SaleSchema
@@ -23,6 +25,8 @@ from .customers import phone_or_error
 from .idempotent import commit_first, replay_of, request_hash
 
 RECENT_SALES_LIMIT = 100
+# One business day's sales in full (a busy water point sells a few hundred refills a day).
+DAY_LIMIT = 1000
 CHANGED_SINCE_LIMIT = 500
 IDEMPOTENCY_CONSTRAINT = "uq_sales_idempotency_key"
 _PRICES = sa.text(
@@ -39,12 +43,48 @@ def with_details():
     )
 
 
+@dataclass(frozen=True)
+class SaleFilter:
+    """What the sales history is narrowed to: a Nairobi business day, a seller, a method, a status."""
+
+    day: dt.date | None = None
+    staff: int | None = None
+    method: str | None = None
+    status: str | None = None
+
+    def cache_key(self) -> str:
+        return f"{self.day}|{self.staff}|{self.method}|{self.status}"
+
+    def where(self, delta: bool) -> list[Any]:
+        """The conditions. A delta leaves out the status: a sale that left it must be sent, to leave."""
+        conditions: list[Any] = []
+        if self.day is not None:
+            start, end = day_bounds(self.day)
+            conditions += [Sale.created_at >= start, Sale.created_at < end]
+        if self.staff is not None:
+            conditions.append(Sale.created_by == self.staff)
+        if self.method is not None:
+            conditions.append(Sale.method == self.method)
+        if self.status is not None and not delta:
+            conditions.append(Sale.status == self.status)
+        return conditions
+
+
 def list_sales(
-    business: str, changed_since: dt.datetime | None = None, limit: int = RECENT_SALES_LIMIT
+    business: str,
+    changed_since: dt.datetime | None = None,
+    limit: int = RECENT_SALES_LIMIT,
+    only: SaleFilter = SaleFilter(),
 ) -> list[Sale]:
-    """Recent sales newest first; with `changed_since`, sales updated at or after it, oldest change first."""
-    query = sa.select(Sale).where(Sale.business == business).options(*with_details())
+    """Recent sales newest first (a whole day's, up to DAY_LIMIT); with `changed_since`, sales updated at
+    or after it, oldest change first."""
+    query = (
+        sa.select(Sale)
+        .where(Sale.business == business, *only.where(delta=changed_since is not None))
+        .options(*with_details())
+    )
     if changed_since is None:
+        limit = DAY_LIMIT if only.day is not None else limit
         query = query.order_by(Sale.created_at.desc(), Sale.id.desc()).limit(limit)
     else:
         query = (
@@ -55,10 +95,12 @@ def list_sales(
     return list(db.session.scalars(query))
 
 
-def sales_listing(business: str, changed_since: dt.datetime | None = None) -> dict[str, Any]:
+def sales_listing(
+    business: str, changed_since: dt.datetime | None = None, only: SaleFilter = SaleFilter()
+) -> dict[str, Any]:
     """The listing body; its `as_of` is a safe cursor for the next `changed_since` (common.delta)."""
     as_of = watermark(db.session)  # before the query
-    sales = list_sales(business, changed_since)
+    sales = list_sales(business, changed_since, only=only)
     if changed_since is not None and len(sales) == CHANGED_SINCE_LIMIT:
         # A capped delta: the cursor stops at the last change sent, so the next poll goes on from there.
         as_of = sales[-1].updated_at
@@ -84,6 +126,7 @@ def record_sale(
     shift_id: int | None = None,
     customer_id: int | None = None,
     order: tickets.OrderDetails | None = None,
+    device: str | None = None,
 ) -> dict[str, Any]:
     """Record a sale once per idempotency key and return its body (the first one, on a replay).
 
@@ -129,6 +172,7 @@ def record_sale(
         customer_phone=phone,
         customer_id=customer_id,
         created_by=user_id,
+        device=device,
         shift_id=shifts.shift_for_sale(business, user_id, shift_id),
     )
     _price_lines(sale, lines)
