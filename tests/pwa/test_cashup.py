@@ -3,6 +3,8 @@ drawer, a shift closed with cash missing, the owner's closes and the profit repo
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -56,6 +58,7 @@ def test_money_out_a_short_close_and_the_profit_report(stack, shop, logins, page
     page.locator("#till-amount").fill("420")
     page.locator("main.till button.primary").click()
     expect(page.locator("main.zreport .zreport-line.difference.short")).to_contain_text("9.50")
+    _z_report_prints_on_58_mm_and_shares_as_a_picture(page)
     shifts = api(stack, "GET", "/payments/businesses/all/shifts", owner)["items"]
     assert [(s["expected"], s["counted"], s["difference"]) for s in shifts] == [("429.50", "420.00", "-9.50")]
 
@@ -70,3 +73,17 @@ def test_money_out_a_short_close_and_the_profit_report(stack, shop, logins, page
     row = page.locator("main.reports .report-row").last
     expect(row).to_contain_text("30.00")
     expect(row).to_contain_text("90.50")
+
+
+def _z_report_prints_on_58_mm_and_shares_as_a_picture(page: Page) -> None:
+    """Printed, only the report shows, on 58 mm paper; shared, it is a PNG 384 dots wide (the width
+    a 58 mm thermal printer prints; where the phone cannot share files, it is downloaded)."""
+    page.emulate_media(media="print")
+    paper = page.locator("main.zreport .zreport-paper").bounding_box()
+    assert paper["width"] <= 58 / 25.4 * 96  # CSS px of 58 mm
+    expect(page.locator("main.zreport .no-print")).to_be_hidden()
+    page.emulate_media(media="screen")
+    with page.expect_download() as download:
+        page.locator("main.zreport .no-print button.primary").click()
+    png = Path(download.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") == 384

@@ -8,6 +8,7 @@ import { errorText } from '../error-words.js'
 import { t } from '../i18n/index.js'
 import { navigate } from '../router.js'
 import { rememberShift } from '../shift.js'
+import { shiftMoney } from '../zreport-lines.js'
 import { BusinessSwitcher } from '../components/business-switcher.js'
 import { DataFoot } from '../components/data-foot.js'
 import { Icon } from '../components/icon.js'
@@ -127,19 +128,10 @@ export function Till({ session, runtime }) {
 
 /** The lines of a shift's money: float, sales, pay-outs, what the drawer should hold. */
 export function ShiftFigures({ shift }) {
-  const rows = [
-    [t('till.float'), shift.float],
-    [t('till.cash_sales', { count: shift.cash_sales_count }), shift.cash_sales],
-    [t('till.debt_cash', { count: shift.debt_cash_count ?? 0 }), shift.debt_cash ?? '0.00'],
-    [t('till.cash_refunds'), shift.cash_refunds],
-    [t('till.payouts', { count: shift.payouts_count }), shift.payouts],
-    [t('till.expected'), shift.expected],
-  ]
   return html`<dl class="shift-figures">
-    ${rows.map(([label, value]) => html`<div class="report-cell"><dt>${label}</dt><dd>${formatMoney(value)}</dd></div>`)}
-    <div class="report-cell quiet"><dt>${t('till.mpesa_sales', { count: shift.mpesa_sales_count })}</dt>
-      <dd>${formatMoney(shift.mpesa_sales)}</dd></div>
-    <div class="report-cell quiet"><dt>${t('till.account_sales', { count: shift.account_sales_count ?? 0 })}</dt>
-      <dd>${formatMoney(shift.account_sales ?? '0.00')}</dd></div>
+    ${shiftMoney(shift).map(
+      ([label, value, quiet]) =>
+        html`<div class=${quiet ? 'report-cell quiet' : 'report-cell'}><dt>${label}</dt><dd>${formatMoney(value)}</dd></div>`,
+    )}
   </dl>`
 }

@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks'
 import { html } from '../html.js'
 import { useResource } from '../hooks.js'
-import { formatMoney, formatMoment } from '../format.js'
+import { formatMoney } from '../format.js'
 import { t } from '../i18n/index.js'
+import { closeNotes, differenceWords, pictureLines, shiftTimes, unsigned } from '../zreport-lines.js'
 import { DataFoot } from '../components/data-foot.js'
 import { Icon } from '../components/icon.js'
 import { ShiftFigures } from './till.js'
@@ -19,7 +20,7 @@ export function ZReport({ runtime, param }) {
   async function share() {
     setProblem(null)
     try {
-      await sharePicture(shift)
+      await sharePicture(shift, businessLabel(shift))
     } catch (e) {
       if (e?.name !== 'AbortError') setProblem(t('zreport.share_failed'))
     }
@@ -32,8 +33,8 @@ export function ZReport({ runtime, param }) {
       ${
         shift &&
         html`<section class="card zreport-paper">
-          <h2 class="card-title">${t(`business.${shift.business}`) || shift.business} · ${shift.opened_by_name}</h2>
-          ${reportLines(shift).map(([label, value], i) => html`<p class="zreport-line" key=${i}><span>${label}</span> <strong>${value}</strong></p>`)}
+          <h2 class="card-title">${businessLabel(shift)} · ${shift.opened_by_name}</h2>
+          ${shiftTimes(shift).map(([label, value], i) => html`<p class="zreport-line" key=${i}><span>${label}</span> <strong>${value}</strong></p>`)}
           <${ShiftFigures} shift=${shift} />
           ${closedLines(shift)}
         </section>
@@ -47,11 +48,8 @@ export function ZReport({ runtime, param }) {
   `
 }
 
-function reportLines(shift) {
-  return [
-    [t('zreport.opened'), formatMoment(shift.opened_at)],
-    [t('zreport.closed'), shift.closed_at ? formatMoment(shift.closed_at) : t('zreport.still_open')],
-  ]
+function businessLabel(shift) {
+  return t(`business.${shift.business}`) || shift.business
 }
 
 /** What the count says, and anything that changed after the close. */
@@ -60,65 +58,32 @@ function closedLines(shift) {
   return html`
     <p class="zreport-line"><span>${t('zreport.counted')}</span> <strong>${formatMoney(shift.counted)}</strong></p>
     <p class=${`zreport-line difference ${Number(shift.difference) < 0 ? 'short' : ''}`}>
-      <span>${differenceWords(shift.difference)}</span> <strong>${formatMoney(abs(shift.difference))}</strong>
+      <span>${differenceWords(shift.difference)}</span> <strong>${formatMoney(unsigned(shift.difference))}</strong>
     </p>
-    ${shift.pending_at_close > 0 && html`<p class="banner warn">${t('zreport.pending_at_close', { count: shift.pending_at_close })}</p>`}
-    ${
-      (Number(shift.correction) !== 0 || shift.late_sales_count > 0) &&
-      html`<p class="banner warn" role="status">${t('zreport.corrected', {
-        count: shift.late_sales_count,
-        before: formatMoney(shift.expected_at_close),
-        now: formatMoney(shift.expected),
-      })}</p>`
-    }
+    ${closeNotes(shift).map(([kind, note]) => html`<p class="banner warn" role="status" data-testid=${kind}>${note}</p>`)}
     ${shift.note && html`<p class="zreport-line"><span>${t('till.note')}</span> <strong>${shift.note}</strong></p>`}
   `
 }
 
-function differenceWords(difference) {
-  const value = Number(difference)
-  if (value < 0) return t('zreport.short')
-  if (value > 0) return t('zreport.over')
-  return t('zreport.exact')
-}
-
-function abs(amount) {
-  return String(amount ?? '').replace(/^-/, '')
-}
-
-/** The Z report as text lines (label, value) for the picture. */
-function pictureLines(shift) {
-  const lines = [
-    [t('zreport.title'), ''],
-    [`${t(`business.${shift.business}`) || shift.business} · ${shift.opened_by_name}`, ''],
-    ...reportLines(shift),
-    [t('till.float'), formatMoney(shift.float)],
-    [t('till.cash_sales', { count: shift.cash_sales_count }), formatMoney(shift.cash_sales)],
-    [t('till.cash_refunds'), formatMoney(shift.cash_refunds)],
-    [t('till.payouts', { count: shift.payouts_count }), formatMoney(shift.payouts)],
-    [t('till.expected'), formatMoney(shift.expected)],
-    [t('till.mpesa_sales', { count: shift.mpesa_sales_count }), formatMoney(shift.mpesa_sales)],
-  ]
-  if (shift.counted != null) {
-    lines.push([t('zreport.counted'), formatMoney(shift.counted)])
-    lines.push([differenceWords(shift.difference), formatMoney(abs(shift.difference))])
-  }
-  return lines
-}
-
 /** Draw the report on a canvas as a receipt; share it as a PNG, or download it where sharing is missing. */
-async function sharePicture(shift) {
-  const lines = pictureLines(shift)
-  const canvas = document.createElement('canvas')
+async function sharePicture(shift, businessName) {
   const lineHeight = 30
+  const font = '18px sans-serif'
+  const measure = document.createElement('canvas').getContext('2d')
+  measure.font = font
+  // A sentence (no value) wraps to the paper's width rather than being squeezed unreadable.
+  const rows = pictureLines(shift, businessName).flatMap(([label, value]) =>
+    value ? [[label, value]] : wrap(measure, label, PAPER_PX - 16).map((part) => [part, '']),
+  )
+  const canvas = document.createElement('canvas')
   canvas.width = PAPER_PX
-  canvas.height = lineHeight * (lines.length + 1)
+  canvas.height = lineHeight * (rows.length + 1)
   const pen = canvas.getContext('2d')
   pen.fillStyle = '#fff'
   pen.fillRect(0, 0, canvas.width, canvas.height)
   pen.fillStyle = '#000'
-  pen.font = '18px sans-serif'
-  lines.forEach(([label, value], i) => {
+  pen.font = font
+  rows.forEach(([label, value], i) => {
     const y = lineHeight * (i + 1)
     pen.textAlign = 'left'
     pen.fillText(label, 8, y, value ? 220 : PAPER_PX - 16)
@@ -136,4 +101,18 @@ async function sharePicture(shift) {
   link.download = file.name
   link.click()
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000)
+}
+
+/** Words of `text` in lines no wider than `width` on the pen's font. */
+function wrap(pen, text, width) {
+  const lines = []
+  let line = ''
+  for (const word of text.split(' ')) {
+    const longer = line ? `${line} ${word}` : word
+    if (line && pen.measureText(longer).width > width) {
+      lines.push(line)
+      line = word
+    } else line = longer
+  }
+  return line ? [...lines, line] : lines
 }
