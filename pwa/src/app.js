@@ -31,6 +31,7 @@ import { Customers } from './views/customers.js'
 import { ToCheck } from './views/to-check.js'
 import { Products } from './views/products.js'
 import { SwitchUser } from './views/switch-user.js'
+import { Messages } from './views/messages.js'
 import { TopBar } from './components/top-bar.js'
 import { Nav } from './components/nav.js'
 import { StatusBanners } from './components/status-banners.js'
@@ -57,6 +58,7 @@ const SCREENS = {
   '/to-check': ToCheck,
   '/products': Products,
   '/switch': SwitchUser,
+  '/messages': Messages,
 }
 
 export function App({ registration, updateReady }) {

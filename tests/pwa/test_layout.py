@@ -16,8 +16,11 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from .conftest import _SYSTEM, sign_in
+from payments.models import db as payments_db
+from payments.services import messages
 from support.products import product_with_stock
+
+from .conftest import _SYSTEM, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -50,6 +53,7 @@ SCREENS = {
     "/to-check": "main.to-check .banner.good, main.to-check .check-item",
     "/customers": "main.customers .order",
     "/sales": "main.sales .sales-filter",
+    "/messages": "main.messages .message-item",
 }
 # Money and navigation: text here must be whole, never clipped by its box.
 WHOLE_TEXT = ".figure, .figure-detail, .not-sent, .bar-text, .report-cell dd, .total, .cart-bar, .nav-label, .switch span, .status-word"
@@ -161,6 +165,11 @@ def big_shop(stack, shop, app_for, owner_token) -> dict:
     payment = api(
         stack, "POST", f"/payments/sales/{sale['id']}/stk-push", owner_token, json={"phone": "254712345678"}
     )
+    with app_for("payments").app_context():  # a text message, for the owner's Messages screen
+        messages.queue_message(
+            "laundry", "0712345678", "payment_reminder", {"balance": "99,999,999.99"}, "sw"
+        )
+        payments_db.session.commit()
     # The figures come from the worker's roll-ups: wait until "all" shows the big sale.
     expect_today(stack, owner_token, lambda today: Decimal(today["revenue"]) >= Decimal(BIG_PRICE))
     return {"payment": payment["id"], "sale": big["id"], "customer": customer["id"]}

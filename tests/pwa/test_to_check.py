@@ -44,7 +44,11 @@ def to_check(stack, shop, owner_token, app_for):
             created_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5),
         )
         till = MpesaPayment(
-            kind="c2b", status="unmatched", amount=Decimal("100.00"), receipt="RKT4TILL01", account_reference="x"
+            kind="c2b",
+            status="unmatched",
+            amount=Decimal("100.00"),
+            receipt="RKT4TILL01",
+            account_reference="x",
         )
         db.session.add_all([review, till])
         db.session.commit()

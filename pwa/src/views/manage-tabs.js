@@ -9,6 +9,7 @@ export function ManageTabs({ on }) {
     ['/staff', 'setup.staff_link'],
     ['/products', 'products.tab'],
     ['/history', 'audit.title'],
+    ['/messages', 'messages.tab'],
   ]
   return html`
     <nav class="row manage-tabs" aria-label=${t('nav.manage')}>
