@@ -4,7 +4,6 @@ and products made through the services, and helpers that act like a person on a 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 import requests
