@@ -316,3 +316,29 @@ def test_credit_sales_bring_no_cash_to_the_shift_but_cash_paid_on_debts_does(
     shift = client.get(f"/api/payments/shifts/{opened['id']}", headers=auth()).get_json()
     assert (shift["cash_sales"], shift["account_sales"], shift["debt_cash"]) == ("0.00", "900.00", "300.00")
     assert shift["expected"] == "400.00"
+
+
+def test_the_owner_sends_a_payment_reminder_once_in_the_customers_language(
+    app, client, auth, customer, on_account
+):
+    from payments.message_models import Message
+
+    cid = customer()
+    url = f"{CUSTOMERS}/{cid}/reminder"
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    assert_problem(client.post(url, headers={**auth(), **key}), 409)  # owes nothing yet
+    on_account(cid, "2")
+    client.patch(f"{CUSTOMERS}/{cid}", json={"language": "sw"}, headers=auth())
+    assert_problem(client.post(url, headers={**auth("staff", ["water"]), **key}), 403)
+    sent = [client.post(url, headers={**auth(), **key}) for _ in range(2)]  # a retried tap
+    assert [s.status_code for s in sent] == [201, 201]
+    body = sent[0].get_json()
+    assert (body["kind"], body["phone"], body["language"], body["customer_id"]) == (
+        "payment_reminder",
+        "254712345678",
+        "sw",
+        cid,
+    )
+    assert "900.00" in body["body"] and "deni" in body["body"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Message.id))) == 1

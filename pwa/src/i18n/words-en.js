@@ -234,6 +234,10 @@ export default {
     receipt: 'M-Pesa receipt',
   },
   customers: {
+    language: 'Language of their messages',
+    languages: { sw: 'Kiswahili', en: 'English' },
+    remind: 'Send a payment reminder by SMS',
+    reminded: 'Reminder sent to {{phone}}.',
     over_limit: 'More than this customer may owe.',
     above_balance: 'More than the customer owes.',
     title: 'Customers',

@@ -236,6 +236,10 @@ export default {
     receipt: 'Risiti ya M-Pesa',
   },
   customers: {
+    language: 'Lugha ya ujumbe wake',
+    languages: { sw: 'Kiswahili', en: 'English' },
+    remind: 'Tuma ukumbusho wa deni kwa SMS',
+    reminded: 'Ukumbusho umetumwa kwa {{phone}}.',
     over_limit: 'Zaidi ya kiasi mteja huyu anaruhusiwa kudaiwa.',
     above_balance: 'Zaidi ya deni la mteja.',
     title: 'Wateja',

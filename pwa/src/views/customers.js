@@ -104,6 +104,21 @@ function CustomerDetail({ session, runtime, id }) {
     }
   }
 
+  async function setLanguage(language) {
+    await send(`/payments/customers/${id}`, { method: 'PATCH', body: { language } })
+  }
+
+  async function remind() {
+    const sent = await send(`/payments/customers/${id}/reminder`, {
+      method: 'POST',
+      headers: { 'Idempotency-Key': key },
+    })
+    if (sent) {
+      setKey(newUuid())
+      setDone(t('customers.reminded', { phone: formatPhone(sent.phone) }))
+    }
+  }
+
   async function saveLimit() {
     if (!MONEY.test(limit.trim())) return setError(t('till.amount_wrong'))
     const saved = await send(`/payments/customers/${id}/credit-limit`, {
@@ -127,6 +142,12 @@ function CustomerDetail({ session, runtime, id }) {
         <p>${formatPhone(c.phone)} · ${t('customers.number', { number: c.number })}</p>
         <p class="figure" data-testid="balance">${t('customers.owes', { amount: formatMoney(c.balance) })}</p>
         <p>${t('customers.limit', { limit: formatMoney(c.credit_limit), available: formatMoney(c.available) })}</p>
+        <div class="row" role="group" aria-label=${t('customers.language')}>
+          ${['sw', 'en'].map(
+            (code) => html`<button type="button" key=${code} class=${`switch ${c.language === code ? 'on' : ''}`}
+              aria-pressed=${c.language === code} disabled=${busy} onClick=${() => setLanguage(code)}>${t(`customers.languages.${code}`)}</button>`,
+          )}
+        </div>
         ${owes && html`<dl class="shift-figures">${AGES.map((a) => html`<div class="report-cell" key=${a}><dt>${t(`customers.age.${a}`)}</dt><dd>${formatMoney(c.ageing[a])}</dd></div>`)}</dl>`}
       </section>
       ${
@@ -142,6 +163,11 @@ function CustomerDetail({ session, runtime, id }) {
           <button class="button secondary" type="button" disabled=${busy} onClick=${prompt}>
             <${Icon} name="phone" size=${20} /> ${t('customers.pay_mpesa')}</button>
         </div>
+        ${
+          user.role === 'owner' &&
+          html`<button class="button secondary" type="button" disabled=${busy} onClick=${remind}>
+            <${Icon} name="phone" size=${20} /> ${t('customers.remind')}</button>`
+        }
         ${
           pushId &&
           html`<${PushStatus} runtime=${runtime} id=${pushId} onPaid=${() => {

@@ -26,6 +26,7 @@ from ..customer_schemas import (
     OwedSchema,
     StatementSchema,
 )
+from ..messages_schemas import MessageSchema
 from ..schemas import PaymentSchema
 from ..services import credit, customers, debt_payments, statement, stk
 from .shared import idempotency_key, json_doc
@@ -136,6 +137,16 @@ def debt_push(body: dict, business: str, customer_id: int):
     """Prompt the customer's phone to pay their balance (or `amount` of it) by M-Pesa; one at a time."""
     check_business(current_principal(), business)
     return stk.start_debt_push(customer_id, business, body["phone"], body["amount"])
+
+
+@bp.post("/customers/<id:customer_id>/reminder")
+@login_required("owner")
+@bp.doc(parameters=[IDEMPOTENCY_KEY], responses={201: {"description": "The text message, queued"}})
+def send_reminder(customer_id: int):
+    """Text the customer a reminder of what they owe, in their language, once per Idempotency-Key
+    (owner); 409 when they owe nothing. Its delivery shows on the Messages screen."""
+    message = debt_payments.remind(customer_id, idempotency_key(), current_principal())
+    return jsonify(MessageSchema().dump(message)), 201
 
 
 @bp.get("/debts")

@@ -23,7 +23,7 @@ from common.errors import Conflict, InvalidInput
 from common.phone import InvalidPhone, normalise_phone
 
 from ..models import Customer, DebtPayment, MpesaPayment, Sale, db
-from . import credit, customers, shifts
+from . import credit, customers, messages, shifts
 from .idempotent import commit_first, replay_of, request_hash
 
 log = logging.getLogger("tomtin.payments.credit")
@@ -171,3 +171,26 @@ def sales_of(customer_id: int) -> list[Sale]:
             sa.select(Sale).where(Sale.customer_id == customer_id).order_by(Sale.created_at, Sale.id)
         )
     )
+
+
+def remind(customer_id: int, key: uuid.UUID, actor: Principal) -> Any:
+    """The owner sends a customer a text reminding them what they owe, in their language; once per
+    key (a retried tap sends nothing twice). Nothing owed → 409, nothing queued."""
+    customer = customers.get(customer_id)
+    open_debts = [d for d in credit.debts(customer.id) if d.outstanding > 0]
+    if not open_debts:
+        raise Conflict(f"{customer.name} owes nothing: there is nothing to remind them of.")
+    owed = credit.balance(customer.id)
+    message = messages.queue_message(
+        open_debts[0].business,  # the business of the oldest debt names the sender
+        customer.phone,
+        "payment_reminder",
+        {"balance": f"{owed:,.2f}"},
+        language=customer.language,
+        customer_id=customer.id,
+        key=f"reminder-{key}",
+        created_by=actor.user_id,
+    )
+    db.session.commit()
+    messages.kick()
+    return message
