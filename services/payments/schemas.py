@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from common.fields import AsOf, ChangedSince, PlainText, Quantity
+from common.fields import AsOf, ChangedSince, Money, PlainText, Quantity
 from common.ids import MAX_ID, Id
 
 from .models import METHODS, ORDER_STATUSES, REFUND_CHANNELS, SALE_STATUSES
@@ -157,6 +157,8 @@ class OrderDetailsSchema(Schema):
 
     items = PlainText(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
     promised_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    # Paid now on an order paid at collection (method account): the rest is paid or owed then.
+    deposit = Money(load_default=None, allow_none=True)
 
 
 class NewSaleSchema(Schema):
@@ -255,3 +257,10 @@ class ResolveSchema(Schema):
 
 class AttachSchema(Schema):
     sale_id = Id(required=True)
+
+
+class ReceiptSmsSchema(Schema):
+    """Text a sale's receipt link; without `phone` and `language`, the customer's own."""
+
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=20))
+    language = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("sw", "en")))

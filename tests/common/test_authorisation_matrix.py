@@ -73,6 +73,7 @@ BODIES = {
     ("post", "/api/payments/sales/{sale_id}/void"): {"reason": "typed twice"},
     ("put", "/api/payments/businesses/{business}/void-window"): {"minutes": 10},
     ("post", "/api/payments/sales/{sale_id}/refunds"): {"channel": "cash", "reason": "returned"},
+    ("post", "/api/payments/sales/{sale_id}/receipt/sms"): {"phone": "0712345678"},
     ("put", "/api/payments/businesses/{business}/message-alerts"): {"low_stock": False},
     ("post", "/api/payments/customers"): {"phone": "0712000002", "name": "Matrix"},
     ("patch", "/api/payments/customers/{customer_id}"): {"name": "Mama Matrix"},

@@ -128,3 +128,66 @@ def test_bad_searches_are_422(client, auth):
     url = "/api/payments/businesses/laundry/orders"
     for query in ({"ticket": "0"}, {"ticket": "abc"}, {"status": "lost"}):
         assert_problem(client.get(url, query_string=query, headers=auth()), 422)
+
+
+def _customer(client, auth, phone="0722000111") -> dict:
+    answer = client.post("/api/payments/customers", json={"phone": phone, "name": "Achieng"}, headers=auth())
+    assert answer.status_code == 201, answer.get_json()
+    return answer.get_json()
+
+
+def _balance(client, auth, customer_id) -> str:
+    return client.get(f"/api/payments/customers/{customer_id}", headers=auth()).get_json()["balance"]
+
+
+def test_paid_at_collection_with_a_deposit_the_unpaid_part_becomes_the_debt_and_ready_is_texted(
+    app, client, auth, products
+):
+    from payments.message_models import Message
+
+    customer = _customer(client, auth)
+    order = client.post(
+        "/api/payments/businesses/laundry/sales",
+        json={
+            "method": "account",
+            "customer_id": customer["id"],
+            "lines": [{"product_id": products["WKG"], "quantity": "2.5"}],
+            "order": {"promised_at": LATER, "deposit": "100.00"},
+        },
+        headers={**auth("staff", ["laundry"], 2), "Idempotency-Key": str(uuid.uuid4())},
+    ).get_json()
+    # Brought in: not a debt yet (no credit limit needed), the deposit is on the account.
+    assert order["status"] == "pending" and order["total"] == "300.00"
+    assert _balance(client, auth, customer["id"]) == "-100.00"
+    url = f"/api/payments/sales/{order['id']}/order-status"
+    for status in ("ready", "ready"):  # a replay texts once
+        assert client.post(url, json={"status": status}, headers=auth()).status_code == 200
+    with app.app_context():
+        sent = payments_db.session.query(Message).filter_by(kind="laundry_ready").all()
+        assert [(m.phone, m.customer_id) for m in sent] == [("254722000111", customer["id"])]
+        assert f"{order['ticket']}" in sent[0].body
+    collected = client.post(url, json={"status": "collected"}, headers=auth()).get_json()
+    assert collected["status"] == "paid" and collected["order_status"] == "collected"
+    assert _balance(client, auth, customer["id"]) == "200.00"  # the unpaid part
+
+
+@pytest.mark.parametrize(
+    ("method", "deposit"),
+    [("cash", "100.00"), ("account", "300.00"), ("account", "10.001"), ("account", "-5")],
+)
+def test_a_deposit_that_cannot_be_is_a_422_and_records_nothing(app, client, auth, products, method, deposit):
+    customer = _customer(client, auth)
+    answer = client.post(
+        "/api/payments/businesses/laundry/sales",
+        json={
+            "method": method,
+            "customer_id": customer["id"],
+            "lines": [{"product_id": products["WKG"], "quantity": "2.5"}],
+            "order": {"deposit": deposit},
+        },
+        headers={**auth(), "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert_problem(answer, 422, "order")
+    with app.app_context():
+        assert Sale.query.count() == 0
+    assert _balance(client, auth, customer["id"]) == "0.00"

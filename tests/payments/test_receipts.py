@@ -94,3 +94,31 @@ def test_neither_a_near_token_nor_the_sale_number_opens_it(client, post_sale, pr
 def test_both_languages_have_every_word():
     assert set(WORDS["en"]) == set(WORDS["sw"])
     assert all(WORDS["sw"][key] != "" for key in WORDS["en"])
+
+
+def test_a_receipt_is_texted_on_request_to_the_customer_once_per_request(
+    app, client, auth, post_sale, products
+):
+    from payments.message_models import Message
+    from payments.models import db as payments_db
+    from support.problems import assert_problem
+
+    sale = _sale(post_sale, products)
+    url = f"/api/payments/sales/{sale['id']}/receipt/sms"
+    assert_problem(
+        client.post(url, json={}, headers={**auth(), "Idempotency-Key": str(uuid.uuid4())}), 422, "phone"
+    )
+    bad = {"phone": "12345"}
+    assert_problem(
+        client.post(url, json=bad, headers={**auth(), "Idempotency-Key": str(uuid.uuid4())}), 422, "phone"
+    )
+    key = str(uuid.uuid4())
+    for _ in range(2):
+        answer = client.post(
+            url, json={"phone": "0712345678", "language": "en"}, headers={**auth(), "Idempotency-Key": key}
+        )
+        assert answer.status_code == 201, answer.get_json()
+    with app.app_context():
+        sent = payments_db.session.query(Message).filter_by(kind="receipt").all()
+    assert len(sent) == 1 and sent[0].phone == "254712345678" and sent[0].language == "en"
+    assert f"/r/{sale['receipt_token']}?lang=en" in sent[0].body and "900.00" in sent[0].body

@@ -9,8 +9,18 @@ from .customers import bp as customers_bp
 from .messages import bp as messages_bp
 from .messages_hooks import bp as sms_hooks_bp
 from .receipts import bp as receipts_bp
+from .receipts import sms_bp as receipt_sms_bp
 from .sales import bp as sales_bp
 from .webhooks import bp as hooks_bp
 
 # Registration order is the order of the OpenAPI document.
-BLUEPRINTS = [sales_bp, cashup_bp, customers_bp, receipts_bp, messages_bp, hooks_bp, sms_hooks_bp]
+BLUEPRINTS = [
+    sales_bp,
+    cashup_bp,
+    customers_bp,
+    receipts_bp,
+    receipt_sms_bp,
+    messages_bp,
+    hooks_bp,
+    sms_hooks_bp,
+]

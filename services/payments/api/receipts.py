@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Response
+from flask import Response, current_app, jsonify
 from flask_smorest import Blueprint
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from marshmallow import Schema, fields, validate
 
-from common.auth import public
+from common.auth import current_principal, login_required, public
+from common.openapi import IDEMPOTENCY_KEY
 
+from ..messages_schemas import MessageSchema
 from ..receipt_words import DEFAULT_LANGUAGE, LANGUAGES
+from ..schemas import ReceiptSmsSchema
 from ..services import receipts
+from .shared import idempotency_key
 
 bp = Blueprint("receipts", __name__, url_prefix="/r", description="A sale's receipt, for its customer")
+# Sending one by text message is a staff action, under the API.
+sms_bp = Blueprint("receipt_sms", __name__, url_prefix="/api/payments", description="Receipts by SMS")
 _TEMPLATES = Environment(
     loader=FileSystemLoader(Path(__file__).resolve().parents[1] / "templates"),
     autoescape=select_autoescape(default=True),
@@ -43,3 +49,25 @@ def receipt_page(token: str, lang: str):
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Content-Language"] = lang
     return response
+
+
+@sms_bp.post("/sales/<id:sale_id>/receipt/sms")
+@login_required()
+@sms_bp.arguments(ReceiptSmsSchema)
+@sms_bp.doc(
+    parameters=[IDEMPOTENCY_KEY],
+    responses={
+        201: {
+            "description": "The queued text message",
+            "content": {"application/json": {"schema": MessageSchema}},
+        }
+    },
+)
+def receipt_by_sms(body: dict, sale_id: int):
+    """Text the sale's receipt link to the customer, in their language (once per Idempotency-Key)."""
+    # The gateway's public address (the one Safaricom calls back): where customers open links.
+    base_url = current_app.extensions["tomtin"]["mpesa"].callback_base_url
+    message = receipts.send_by_sms(
+        sale_id, body["phone"], body["language"], str(idempotency_key()), base_url, current_principal()
+    )
+    return jsonify(MessageSchema().dump(message)), 201

@@ -42,7 +42,10 @@ def confirm(confirmation: C2BConfirmation, raw: str) -> MpesaPayment:
         return db.session.scalar(sa.select(MpesaPayment).where(MpesaPayment.receipt == confirmation.trans_id))
     match = _REFERENCE.match(confirmation.bill_ref)
     sale = locked_sale(int(match.group(1))) if match else None
-    if sale is not None and sale.status in OPEN_STATUSES and sale.total == confirmation.amount:
+    # A laundry order on account waiting for collection is settled through the customer's account
+    # (C<id>), never by paying the sale itself: that would count it paid and owed at once.
+    payable = sale is not None and sale.method != "account"
+    if payable and sale.status in OPEN_STATUSES and sale.total == confirmation.amount:
         _pay(payment, sale)
     elif match is None:  # an account naming a customer (C12 or a phone) pays their oldest debts
         debt_payments.settle_c2b(payment, confirmation.bill_ref)

@@ -3,6 +3,8 @@ ticket or status (collected ones too). No Flask request here."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
 from common import audit
@@ -10,9 +12,9 @@ from common.auth import Principal
 from common.cache import invalidate
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound
 
-from ..models import ORDER_STATUSES, Sale, audit_log, db
-from . import outbox
-from .sales import get_sale, with_details
+from ..models import ORDER_STATUSES, Customer, Sale, audit_log, db
+from . import messages, outbox
+from .sales import get_sale, mark_sale_paid, with_details
 
 FOUND_LIMIT = 50
 
@@ -36,12 +38,38 @@ def advance_order(sale_id: int, status: str, actor: Principal, reason: str | Non
         _cancel(sale, actor, reason)
     elif ORDER_STATUSES.index(status) < ORDER_STATUSES.index(current):
         raise Conflict(f"The order is already {current}; a status can only move forward.")
+    elif status == "collected" and sale.method == "account" and sale.status == "pending":
+        # Collected without paying in full: the order is complete and now the customer's debt
+        # (less any deposit, already on their account).
+        mark_sale_paid(sale, dt.datetime.now(dt.UTC))
+    message = _tell_ready(sale, actor) if status == "ready" else False
     sale.order_status = status
     outbox.sale_changed(sale)
     db.session.commit()
     invalidate("sales", sale.business)
     outbox.kick()
+    if message:
+        messages.kick()
     return get_sale(sale_id, businesses)
+
+
+def _tell_ready(sale: Sale, actor: Principal) -> bool:
+    """Queue "your laundry is ready" to the customer, once per order (an opted-out number gets none)."""
+    customer = db.session.get(Customer, sale.customer_id) if sale.customer_id else None
+    phone = sale.customer_phone or (customer.phone if customer else None)
+    if not phone:
+        return False
+    messages.queue_message(
+        sale.business,
+        phone,
+        "laundry_ready",
+        {"ticket": sale.ticket or sale.reference},
+        language=customer.language if customer else "sw",
+        customer_id=sale.customer_id,
+        key=f"laundry-ready-{sale.id}",
+        created_by=actor.user_id,
+    )
+    return True
 
 
 def _cancel(sale: Sale, actor: Principal, reason: str | None) -> None:
@@ -55,6 +83,8 @@ def _cancel(sale: Sale, actor: Principal, reason: str | None) -> None:
         db.session, audit_log, actor, "order_cancelled", f"sale:{sale.id}", before, after, sale.business
     )
     sale.cancel_reason = reason
+    if sale.method == "account" and sale.status == "pending":
+        sale.status = "cancelled"  # never becomes a debt (a deposit stays on the customer's account)
 
 
 def find_orders(business: str, ticket: int | None = None, status: str | None = None) -> list[Sale]:

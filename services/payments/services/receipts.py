@@ -15,13 +15,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from common.auth import Principal
 from common.businesses import find as find_business
-from common.errors import NotFound
+from common.errors import InvalidInput, NotFound
 from common.timeutil import NAIROBI
 
-from ..models import RECEIPT_DIGEST, Sale, db
-from ..receipt_words import WORDS
-from .sales import with_details
+from ..message_models import Message
+from ..models import RECEIPT_DIGEST, Customer, Sale, db
+from ..receipt_words import DEFAULT_LANGUAGE, WORDS
+from . import messages
+from .sales import get_sale, with_details
 
 # What secrets.token_urlsafe makes; anything else is no receipt, answered without a query.
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,43}")
@@ -93,3 +96,39 @@ def page(sale: Sale, language: str) -> dict[str, Any]:
         "ticket": sale.ticket,
         "ready_by": moment(sale.promised_at),
     }
+
+
+def link(base_url: str, sale: Sale, language: str) -> str:
+    """The receipt's address for the customer: the gateway's public base, the token, the language."""
+    return f"{base_url}/r/{sale.receipt_token}?lang={language}"
+
+
+def send_by_sms(
+    sale_id: int,
+    phone: str | None,
+    language: str | None,
+    key: str,
+    base_url: str,
+    actor: Principal,
+) -> Message:
+    """Text the receipt's link to the customer (their phone and language unless others are given),
+    once per request key; an opted-out number gets nothing."""
+    sale = get_sale(sale_id, actor.businesses)
+    customer = db.session.get(Customer, sale.customer_id) if sale.customer_id else None
+    phone = phone or sale.customer_phone or (customer.phone if customer else None)
+    if not phone:
+        raise InvalidInput("Whose phone? This sale has no customer's number.", {"phone": ["Give the phone."]})
+    language = language or (customer.language if customer else DEFAULT_LANGUAGE)
+    message = messages.queue_message(
+        sale.business,
+        phone,
+        "receipt",
+        {"total": f"{sale.total:,.2f}", "link": link(base_url, sale, language)},
+        language=language,
+        customer_id=sale.customer_id,
+        key=f"receipt-{key}",
+        created_by=actor.user_id,
+    )
+    db.session.commit()
+    messages.kick()
+    return message

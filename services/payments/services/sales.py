@@ -167,7 +167,9 @@ def record_sale(
         request_hash=digest,
         business=business,
         method=method,
-        status="pending" if method == "mpesa" else "paid",
+        # A laundry order on account waits, unpaid, until collected: only then is it the customer's
+        # debt (services/laundry.py), so no limit applies when it is brought in.
+        status="pending" if method == "mpesa" or (method == "account" and takes_orders) else "paid",
         order_status="received" if takes_orders else None,
         customer_phone=phone,
         customer_id=customer_id,
@@ -176,11 +178,13 @@ def record_sale(
         shift_id=shifts.shift_for_sale(business, user_id, shift_id),
     )
     _price_lines(sale, lines)
-    if method == "account":
+    if method == "account" and not takes_orders:
         credit.check_within_limit(customer, sale.total)
     # A laundry order gets its ticket number (and what was brought, when it is promised).
     tickets.give_ticket(sale, order, dt.datetime.now(dt.UTC))
     db.session.add(sale)
+    if order is not None and order.deposit:
+        tickets.take_deposit(sale, order.deposit, user_id)
 
     def announce() -> dict[str, Any]:
         if sale.status == "paid":

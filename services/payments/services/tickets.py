@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
 from common.errors import InvalidInput
 
-from ..models import Sale, db
+from ..models import DebtPayment, Sale, db
 
 # One statement takes the next number and holds the counter's row lock until the order commits,
 # so two tills never give the same ticket, and a rolled-back order gives its number back.
@@ -28,10 +29,16 @@ LONGEST_PROMISE = dt.timedelta(days=60)
 class OrderDetails:
     items: str | None = None
     promised_at: dt.datetime | None = None
+    # Cash paid when an order on account is brought in; the rest is paid (or owed) at collection.
+    deposit: Decimal | None = None
 
     def canonical(self) -> dict[str, Any]:
         """For the idempotency hash: the same order again has the same details."""
-        return {"items": self.items, "promised_at": self.promised_at and self.promised_at.isoformat()}
+        return {
+            "items": self.items,
+            "promised_at": self.promised_at and self.promised_at.isoformat(),
+            "deposit": self.deposit and f"{self.deposit:.2f}",
+        }
 
 
 def next_ticket(business: str) -> int:
@@ -61,3 +68,31 @@ def give_ticket(sale: Sale, details: OrderDetails | None, now: dt.datetime) -> N
     sale.ticket = next_ticket(sale.business)
     if details is not None:
         sale.items, sale.promised_at = details.items, details.promised_at
+
+
+def take_deposit(sale: Sale, amount: Decimal, user_id: int | None) -> None:
+    """Cash paid on an order to be paid at collection: a payment on the customer's account (it
+    joins the order's shift, so the drawer expects it). Until the order is collected it is the
+    customer's credit; at collection the order becomes their debt, less this."""
+    if sale.method != "account" or sale.order_status is None:
+        raise InvalidInput(
+            "A deposit is for a laundry order paid at collection (method account).",
+            {"order": {"deposit": ["Only for an order paid at collection."]}},
+        )
+    if amount <= 0:
+        raise InvalidInput("A deposit is more than nothing.", {"order": {"deposit": ["Above 0."]}})
+    if amount >= sale.total:
+        raise InvalidInput(
+            f"The deposit must be less than the order's KES {sale.total}; take it all as a cash sale.",
+            {"order": {"deposit": [f"Less than {sale.total}."]}},
+        )
+    db.session.add(
+        DebtPayment(
+            customer_id=sale.customer_id,
+            business=sale.business,
+            method="cash",
+            amount=amount,
+            shift_id=sale.shift_id,
+            created_by=user_id,
+        )
+    )
