@@ -71,6 +71,12 @@ class MemoryBound:
             with contextlib.suppress(OSError):  # ended meanwhile
                 (self.path / "cgroup.procs").write_text(str(pid))
 
+    def leave(self, pid: int) -> None:
+        """Move one process back where this one started (its later children are born there)."""
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                (self.home / "cgroup.procs").write_text(str(pid))
+
     def oom_kills(self) -> int:
         if self.path is None:
             return 0

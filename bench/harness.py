@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import requests
 
 REPEATS = 3
+# application_name of the bench's own PostgreSQL connections (PGAPPNAME): not the deployment's.
+BENCH_CLIENT = "tomtin-bench"
 
 
 @dataclass

@@ -23,13 +23,13 @@ from pathlib import Path
 import requests
 from redis import Redis
 
-from bench.harness import Context, Row, wrk
+from bench.harness import BENCH_CLIENT, Context, Row, wrk
 
 AREA = "memory"
 LOAD_SECONDS = 6
 WHOLE_NOTE = "Nginx, gunicorn masters + workers, RQ worker(s), scheduler, PostgreSQL (all processes), Redis"
 COMMAND = "make bench BENCH=memory"
-NOT_APP = ("daraja_sim",)
+NOT_APP = ("daraja_sim", "sms_sim")  # development stand-ins for Safaricom and the SMS provider
 
 
 def _children(pid: int) -> list[int]:
@@ -68,9 +68,29 @@ def app_pids(ctx: Context) -> list[int]:
 
 
 def deployment_pids(ctx: Context) -> list[int]:
-    """The app's processes and the PostgreSQL and Redis they use."""
+    """The app's processes and the PostgreSQL and Redis they use (not the backends serving the
+    bench's own connections: its seeding and checks, told apart by their application_name)."""
     servers = ctx.servers.pids() if ctx.servers is not None else []
-    return app_pids(ctx) + [pid for top in servers for pid in _children(top)]
+    bench_backends = _bench_backends()
+    return app_pids(ctx) + [pid for top in servers for pid in _children(top) if pid not in bench_backends]
+
+
+def _bench_backends() -> set[int]:
+    import sqlalchemy as sa
+
+    from support.env import admin_url
+
+    engine = sa.create_engine(admin_url(), poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return set(
+                conn.scalars(
+                    sa.text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
+                    {"name": BENCH_CLIENT},
+                )
+            )
+    finally:
+        engine.dispose()
 
 
 def memory_mb(pids: list[int], field: str = "Pss:") -> float:
@@ -161,7 +181,10 @@ def by_process(ctx: Context) -> list[Row]:
         if name not in NOT_APP
     }
     if ctx.servers is not None:
-        parts["postgresql (postmaster + backends)"] = _children(ctx.servers.pg.pid)
+        bench_backends = _bench_backends()
+        parts["postgresql (postmaster + backends)"] = [
+            pid for pid in _children(ctx.servers.pg.pid) if pid not in bench_backends
+        ]
         parts["redis"] = _children(ctx.servers.redis.pid)
     return [
         Row(AREA, f"PSS of {name} ({len(pids)} processes)", "MB", [memory_mb(pids)], command=COMMAND)

@@ -53,13 +53,13 @@ WITH {_PRODUCTS}, src AS (
            {NAIROBI_MIDNIGHT} + (i - :first_i) * interval '{SLOT} seconds' + (i % 150) * interval '1 second' AS at
     FROM generate_series(CAST(:first_i AS bigint), CAST(:last_i AS bigint)) AS i)
 INSERT INTO payments.sales (idempotency_key, business, method, status, total, order_status, created_at, updated_at,
-                            paid_at, request_hash)
+                            paid_at, request_hash, receipt_token)
 SELECT gen_random_uuid(), src.business,
        CASE WHEN i % 5 < 2 THEN 'mpesa' ELSE 'cash' END,
        CASE WHEN i % 97 = 0 THEN 'failed' WHEN i % 89 = 0 THEN 'cancelled' ELSE 'paid' END,
        p.prices[{_PICK}] * {_QTY},
        CASE WHEN src.business = 'laundry' THEN 'collected' END,
-       at, at, at, i::text
+       at, at, at, i::text, replace(gen_random_uuid()::text, '-', '')
 FROM src JOIN prods p USING (business) ORDER BY i
 """
 # request_hash carries the generator's i so lines can be derived from it in one pass.
@@ -203,8 +203,8 @@ class History:
         with self.engine.connect() as conn:
             conn.execute(
                 sa.text(
-                    "INSERT INTO payments.sales (idempotency_key, business, method, status, total) "
-                    "VALUES (gen_random_uuid(), 'water', 'cash', 'paid', 50)"
+                    "INSERT INTO payments.sales (idempotency_key, business, method, status, total, receipt_token) "
+                    "VALUES (gen_random_uuid(), 'water', 'cash', 'paid', 50, replace(gen_random_uuid()::text, '-', ''))"
                 )
             )
 

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.harness import Context, Row
+from bench.harness import BENCH_CLIENT, Context, Row
 from bench.targets import summary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,10 +86,13 @@ def main(argv: list[str]) -> int:
         os.environ.update(service_environment())
         database.recreate()
         os.environ.update(profile)
+        # The bench's own connections are told apart from the deployment's (bench/memory.py).
+        os.environ["PGAPPNAME"] = BENCH_CLIENT
         # The small profile forks the scheduler inside the worker process (WORKER_WITH_SCHEDULER).
         skip = {"scheduler"} if profile.get("WORKER_WITH_SCHEDULER") == "1" else set()
         stack = Stack(only=tuple(name for name in procfile() if name not in skip))
         stack.env.update(profile)
+        stack.env.pop("PGAPPNAME")
         stack.start()
         for service in ("accounts", "inventory", "payments"):
             subprocess.run([sys.executable, "-m", f"{service}.demo"], env=stack.env, check=True, cwd=ROOT)
@@ -114,6 +117,8 @@ def main(argv: list[str]) -> int:
             except Exception as exc:  # noqa: BLE001 - one broken area must not hide the others
                 rows.append(Row(area, f"FAILED: {type(exc).__name__}: {exc}", "", []))
             print(f"bench: {area} took {time.monotonic() - area_started:.0f} s", flush=True)
+            if area == "burst":  # later load generators (the PWA area's Chromium) are not the deployment
+                bound.leave(os.getpid())
     finally:
         if stack is not None:
             stack.stop()

@@ -59,16 +59,15 @@ function verifiedClaims(r) {
     return valid ? claims : null;
 }
 
-function identity(r) {
-    let claims;
+function claimsOf(r) {
     try {
-        claims = verifiedClaims(r);
+        return verifiedClaims(r);
     } catch (e) {
-        return ''; // malformed base64 or JSON: no identity, no cache
+        return null; // malformed base64 or JSON: no identity, no cache
     }
-    if (!claims) {
-        return '';
-    }
+}
+
+function identityOf(r, claims) {
     const business = BUSINESS_URI.exec(r.variables.request_uri);
     if (business && claims.biz.indexOf(business[1]) !== -1) {
         return 'biz:' + business[1] + ':' + claims.role;
@@ -76,15 +75,18 @@ function identity(r) {
     return 'user:' + claims.sub + ':' + claims.role + ':' + claims.biz.join(',');
 }
 
-// The verified token's id ("" without a valid token): the key of the gateway's short-lived
-// logout check (nginx.conf, location = /_session), so no bearer token is written to disk.
-function tokenId(r) {
-    try {
-        const claims = verifiedClaims(r);
-        return claims ? claims.jti.replace(/[^A-Za-z0-9_-]/g, '') : '';
-    } catch (e) {
-        return '';
-    }
+function idOf(claims) {
+    return claims.jti.replace(/[^A-Za-z0-9_-]/g, '');
 }
 
-export default { identity, tokenId };
+// "<token id> <identity>" ("" without a valid token), split by two maps in nginx.conf into the
+// key of the gateway's short-lived logout check (location = /_session; the id, so no bearer token
+// is written to disk) and the micro-cache identity. One signature check per request: nginx keeps
+// the value for the rest of the request, and the logout-check subrequest shares it.
+function verdict(r) {
+    const claims = claimsOf(r);
+    const id = claims ? idOf(claims) : '';
+    return id ? id + ' ' + identityOf(r, claims) : '';
+}
+
+export default { verdict };
