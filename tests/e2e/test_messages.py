@@ -95,6 +95,16 @@ def test_outcomes_reports_and_forged_reports_through_the_gateway(stack, sms_url,
     assert state(app_for, ids["910"]).updated_at == first.updated_at
 
 
+def test_a_customer_who_replied_stop_gets_nothing_more(stack, sms_url, app_for):
+    """The STOP reply comes from the simulator through the gateway's hook, as from Africa's Talking."""
+    stop = requests.post(f"{sms_url}/simulator/opt-out", json={"phoneNumber": "+254712345111"}, timeout=10)
+    assert stop.json() == {"status_code": 200}
+    quiet = queue(app_for, "0712 345 111", "e2e-stopped")
+    control = queue(app_for, "0712345112", "e2e-control")
+    wait_for(settled(app_for, control, "delivered"), 30, "the control message was not delivered")
+    assert (state(app_for, quiet).status, sim_messages(sms_url, "254712345111")) == ("opted_out", [])
+
+
 @pytest.fixture
 def private_redis(stack, tmp_path):
     """The stack's worker and scheduler moved to a Redis of their own, which the test may restart."""

@@ -34,7 +34,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 KINDS = tuple(TEXTS)
-MAX_PARAM = 80  # a receipt link is the longest value
+MAX_PARAM = 120  # a receipt link is the longest value
 
 
 def required_params(kind: str) -> set[str]:
