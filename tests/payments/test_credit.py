@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import uuid
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -342,3 +343,26 @@ def test_the_owner_sends_a_payment_reminder_once_in_the_customers_language(
     assert "900.00" in body["body"] and "deni" in body["body"]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Message.id))) == 1
+
+
+def test_ageing_counts_nairobi_business_days_not_hours(app, customer, on_account):
+    from payments.services import credit
+
+    cid = customer(limit="5000.00")
+    ids = [on_account(cid, "1").get_json()["id"] for _ in range(3)]
+    utc = dt.UTC
+    # 00:30 in Nairobi on 11 January: the sales were at 23:30 on the 10th, 00:30 on the 4th, 23:30 on the 3rd.
+    now = dt.datetime(2026, 1, 10, 21, 30, tzinfo=utc)
+    made = (dt.datetime(2026, 1, 10, 20, 30, tzinfo=utc), dt.datetime(2026, 1, 3, 21, 30, tzinfo=utc))
+    made += (dt.datetime(2026, 1, 3, 20, 30, tzinfo=utc),)
+    with app.app_context():
+        for sale_id, at in zip(ids, made, strict=True):
+            db.session.execute(sa.update(Sale).where(Sale.id == sale_id).values(created_at=at))
+        db.session.commit()
+        debts = credit.debts(cid, now)
+        assert sorted(d.age_days for d in debts) == [1, 7, 8]  # one hour old is yesterday's
+        assert credit.ageing(debts) == {
+            "days_0_7": Decimal("900.00"),
+            "days_8_30": Decimal("450.00"),
+            "over_30": Decimal("0.00"),
+        }
