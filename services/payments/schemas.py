@@ -116,12 +116,14 @@ class PaymentListSchema(Schema):
 class ToCheckItemSchema(Schema):
     kind = fields.String(
         metadata={
-            "enum": ["review", "unmatched", "waiting"],
+            "enum": ["review", "unmatched", "waiting", "refund"],
             "description": "review: M-Pesa needs the owner's decision; unmatched: a till/paybill payment "
-            "no sale claimed; waiting: a push with no answer past 'check later'.",
+            "no sale claimed; waiting: a push with no answer past 'check later'; refund: an M-Pesa "
+            "refund with no answer after every status query (`refund` instead of `payment`).",
         }
     )
-    payment = fields.Nested(PaymentSchema)
+    payment = fields.Nested(PaymentSchema, allow_none=True)
+    refund = fields.Nested(RefundSchema, allow_none=True)
 
 
 class ToCheckSchema(Schema):
@@ -264,3 +266,20 @@ class ReceiptSmsSchema(Schema):
 
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=20))
     language = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("sw", "en")))
+
+
+class C2BSaleSchema(Schema):
+    """An unmatched till/paybill payment recorded as a sale: where, and what was sold."""
+
+    business = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9-]{0,15}$"))
+    lines = fields.List(
+        fields.Nested(NewLineSchema), required=True, validate=validate.Length(min=1, max=MAX_LINES)
+    )
+
+
+class RefundResolveSchema(Schema):
+    """The owner's word on an M-Pesa refund that got no answer: was the money sent back or not?"""
+
+    action = fields.String(required=True, validate=validate.OneOf(("paid", "failed")))
+    receipt = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[A-Z0-9]{6,32}$"))
+    note = PlainText(required=True, validate=validate.Length(min=1, max=255))

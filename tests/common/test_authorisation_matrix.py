@@ -52,6 +52,11 @@ BODIES = {
     ("post", "/api/payments/sales/{sale_id}/stk-push"): {"phone": "0712345678"},
     ("post", "/api/payments/mpesa/{payment_id}/resolve"): {"action": "failed", "note": "checked"},
     ("post", "/api/payments/c2b/{trans_id}/attach"): {"sale_id": "{sale}"},
+    ("post", "/api/payments/c2b/{trans_id}/sale"): {
+        "business": "water",
+        "lines": [{"product_id": "{product}", "quantity": "1"}],
+    },
+    ("post", "/api/payments/refunds/{refund_id}/resolve"): {"action": "failed", "note": "checked"},
     ("post", "/api/reports/rollups"): {"from": "2026-01-01", "to": "2026-01-02", "business": "water"},
     ("put", "/api/auth/me/password"): {"current_password": "not-it", "new_password": "a-new-password"},
     ("put", "/api/auth/me/pin"): {"password": "not-it", "pin": "1234"},
@@ -128,6 +133,7 @@ def _url(path: str, rows: dict[str, int]) -> str:
         "shift_id": rows["shift"],
         "customer_id": rows["customer"],
         "trans_id": C2B_RECEIPT,
+        "refund_id": 1,  # no such refund: the owner gets 404, everyone else is refused first
         "kind": "revenue",
         "secret": SMS_WEBHOOK_SECRET if path.startswith("/hooks/sms/") else MPESA_WEBHOOK_SECRET,
         "token": rows["receipt"],  # the sale's public receipt: the same page for every caller

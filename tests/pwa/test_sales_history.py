@@ -62,6 +62,8 @@ def test_find_yesterdays_sale_and_read_its_detail(stack, shop, logins, app_for, 
 
     words = WORDS[language]
     use_language(page, stack, logins[who], language)
+    # What needs checking is the owner's: staff have no "To check" card.
+    expect(page.get_by_test_id("to-check-card")).to_have_count(1 if who == "owner" else 0)
     page.locator('a[href="#/sales"]').click()
     page.locator(".sales-filter").get_by_role("button", name=words["yesterday"]).click()
     page.get_by_label(words["who"]).select_option(label=staff["user"]["display_name"])

@@ -78,3 +78,19 @@ def c2b_body(trans_id: str, amount: str, bill_ref: str) -> dict:
         "MiddleName": "",
         "LastName": "",
     }
+
+
+def unmatched_till_payment(amount: str, receipt: str, phone: str | None = None):
+    """A till/paybill payment that named no sale, as the C2B hook leaves it (not yet added or committed).
+
+    Needs the payments app context."""
+    from payments.models import MpesaPayment
+
+    return MpesaPayment(
+        kind="c2b",
+        status="unmatched",
+        amount=Decimal(amount),
+        receipt=receipt,
+        account_reference="x",
+        phone=phone,
+    )

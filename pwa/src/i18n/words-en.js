@@ -71,6 +71,7 @@ export default {
     look: 'See why',
   },
   home: {
+    to_check_tap: 'Tap to see what happened and what to do.',
     on_account: 'On account',
     given_back: 'Given back today: {{amount}}',
     record_sale: 'Record a sale',
@@ -584,6 +585,8 @@ export default {
       stock_write_off: 'Written off',
       payment_resolved: 'M-Pesa payment decided',
       payment_attached: 'Till payment linked',
+      payment_recorded_as_sale: 'Till payment recorded as a sale',
+      refund_resolved: 'M-Pesa refund decided',
       order_cancelled: 'Order cancelled',
     },
     fields: {
@@ -606,6 +609,7 @@ export default {
       note: 'Note',
       sale_id: 'Sale number',
       order_status: 'Order',
+      total: 'Total',
     },
   },
   tocheck: {
@@ -626,7 +630,7 @@ export default {
     unmatched: {
       title: 'Till payment {{amount}}',
       what: '{{amount}} came in by till or paybill (M-Pesa code {{receipt}}, {{when}}), and no sale is linked to it.',
-      todo: 'Find the sale it paid for and write its sale number here.',
+      todo: 'Find the sale it paid for and write its sale number here. If there is no sale, record what was sold as a new sale.',
     },
     waiting: {
       title: 'Still waiting: {{amount}}',
@@ -639,6 +643,19 @@ export default {
     not_paid: 'Not paid',
     sale_number: 'Sale number',
     attach: 'Link to this sale',
+    refund: {
+      title: 'Money back {{amount}}: not clear',
+      what: 'M-Pesa was asked to send {{amount}} back to the customer for sale {{sale}} ({{when}}) and never answered.',
+      todo: 'Look at your M-Pesa statement or ask the customer. Tap "Money went back" or "Money did not go back".',
+    },
+    money_back: 'Money went back',
+    money_not_back: 'Money did not go back',
+    or_new_sale: 'Or record it as a new sale',
+    business: 'Business',
+    product: 'What was sold',
+    quantity: 'How many',
+    goods_total: 'These goods: {{total}} (the payment is {{amount}})',
+    record_sale: 'Record as a sale',
   },
   products: {
     title: 'Products and prices',

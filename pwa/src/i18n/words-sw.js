@@ -72,6 +72,7 @@ export default {
     look: 'Ona sababu',
   },
   home: {
+    to_check_tap: 'Bonyeza kuona kilichotokea na la kufanya.',
     on_account: 'Deni',
     owed: 'Madeni ya wateja',
     owed_detail: {
@@ -592,6 +593,8 @@ export default {
       stock_write_off: 'Imeondolewa kama hasara',
       payment_resolved: 'Malipo ya M-Pesa yameamuliwa',
       payment_attached: 'Malipo ya till yameunganishwa',
+      payment_recorded_as_sale: 'Malipo ya till yameandikwa kama mauzo',
+      refund_resolved: 'Kurudisha pesa kwa M-Pesa kumeamuliwa',
       order_cancelled: 'Oda imefutwa',
     },
     fields: {
@@ -614,6 +617,7 @@ export default {
       note: 'Maelezo',
       sale_id: 'Namba ya mauzo',
       order_status: 'Oda',
+      total: 'Jumla',
     },
   },
   tocheck: {
@@ -634,7 +638,7 @@ export default {
     unmatched: {
       title: 'Malipo ya till {{amount}}',
       what: '{{amount}} imeingia kwa till au paybill (namba ya M-Pesa {{receipt}}, {{when}}), na haijaunganishwa na mauzo yoyote.',
-      todo: 'Tafuta mauzo yaliyolipiwa na uandike namba ya mauzo hapa.',
+      todo: 'Tafuta mauzo yaliyolipiwa na uandike namba ya mauzo hapa. Kama hakuna mauzo, andika kilichouzwa kama mauzo mapya.',
     },
     waiting: {
       title: 'Bado inasubiri: {{amount}}',
@@ -647,6 +651,19 @@ export default {
     not_paid: 'Haijalipwa',
     sale_number: 'Namba ya mauzo',
     attach: 'Unganisha na mauzo haya',
+    refund: {
+      title: 'Kurudisha {{amount}}: haijulikani',
+      what: 'M-Pesa iliombwa kumrudishia mteja {{amount}} kwa mauzo {{sale}} ({{when}}) na haikujibu kamwe.',
+      todo: 'Angalia taarifa ya M-Pesa au muulize mteja. Bonyeza "Pesa imerudishwa" au "Pesa haikurudishwa".',
+    },
+    money_back: 'Pesa imerudishwa',
+    money_not_back: 'Pesa haikurudishwa',
+    or_new_sale: 'Au iandike kama mauzo mapya',
+    business: 'Biashara',
+    product: 'Kilichouzwa',
+    quantity: 'Ngapi',
+    goods_total: 'Bidhaa hizi: {{total}} (malipo ni {{amount}})',
+    record_sale: 'Andika kama mauzo',
   },
   products: {
     title: 'Bidhaa na bei',

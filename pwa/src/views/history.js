@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   'stock_write_off',
   'payment_resolved',
   'payment_attached',
+  'payment_recorded_as_sale',
+  'refund_resolved',
   'order_cancelled',
 ]
 export const AUDIT_FIELDS = [
@@ -44,8 +46,9 @@ export const AUDIT_FIELDS = [
   'note',
   'sale_id',
   'order_status',
+  'total',
 ]
-const MONEY = new Set(['price', 'cost'])
+const MONEY = new Set(['price', 'cost', 'total'])
 
 /** The owner's changes (businesses, staff, products, prices, stock): who, when, before → after. */
 export function History() {

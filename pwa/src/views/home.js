@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import { html } from '../html.js'
-import { useResource, useWaitingSales } from '../hooks.js'
+import { useResource, useRuntimeStatus, useWaitingSales } from '../hooks.js'
 import { chooseBusiness, chosenBusiness } from '../session.js'
 import { businessDay, formatDay, formatMoney, sumMoney } from '../format.js'
 import { t } from '../i18n/index.js'
@@ -94,7 +94,7 @@ export function Home({ session, runtime }) {
       }
       ${
         user.role === 'owner' &&
-        html`<a class="button secondary link-button" href="#/to-check"><${Icon} name="alert" /> ${t('tocheck.open')}</a>
+        html`<${ToCheckCard} runtime=${runtime} />
         <${OwedCard} runtime=${runtime} />`
       }
       ${
@@ -148,6 +148,22 @@ function OwedCard({ runtime }) {
     detail=${data && t('home.owed_detail', { count: data.customers_count, old: formatMoney(data.ageing.over_30) })}>
     <a class="button secondary link-button" href="#/customers">${t('customers.title')} <${Icon} name="next" /></a>
   <//>`
+}
+
+/**
+ * The owner's "To check" count (the server's list, plus sales this phone could not record); the
+ * whole card opens the To check screen. Polled like the dashboard (a 304 while nothing changes).
+ */
+function ToCheckCard({ runtime }) {
+  const list = useResource(runtime.poller, 'payments', '/payments/businesses/all/to-check')
+  const { attention } = useRuntimeStatus(runtime)
+  const count = list.data ? list.data.count + attention : null
+  return html`
+    <a class="card-link" href="#/to-check" data-testid="to-check-card">
+      <${FigureCard} icon="alert" title=${t('tocheck.open')} value=${count == null ? null : String(count)} resource=${list}
+        detail=${count === 0 ? t('tocheck.none') : t('home.to_check_tap')} />
+    </a>
+  `
 }
 
 /** Today's sales still on this phone for `business` ("all": every business): count and money. */

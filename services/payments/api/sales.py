@@ -28,11 +28,10 @@ from ..schemas import (
     SaleListSchema,
     SaleSchema,
     StkPushSchema,
-    ToCheckSchema,
     VoidSchema,
     VoidWindowSchema,
 )
-from ..services import c2b, laundry, refunds, review, sales, stk, to_check, voids
+from ..services import c2b, laundry, refunds, review, sales, stk, voids
 from ..services.tickets import OrderDetails
 from .shared import idempotency_key, json_doc
 
@@ -218,14 +217,6 @@ def review_list(business: str):
     """Payments the owner must decide on (NEEDS_REVIEW or flagged)."""
     businesses = check_business(current_principal(), business, allow_all=True)
     return jsonify(PaymentListSchema().dump({"items": review.review_list(businesses)}))
-
-
-@bp.get("/businesses/<business>/to-check")
-@login_required("owner")
-@bp.response(200, ToCheckSchema)
-def to_check_list(business: str):
-    """What needs the owner: payments under review, unmatched till/paybill payments, pushes waiting too long."""
-    return to_check.to_check(check_business(current_principal(), business, allow_all=True))
 
 
 @bp.post("/mpesa/<id:payment_id>/resolve")

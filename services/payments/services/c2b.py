@@ -77,9 +77,8 @@ def unmatched(businesses: tuple[str, ...]) -> list[MpesaPayment]:
     return list(db.session.scalars(query))
 
 
-def attach(trans_id: str, sale_id: int, actor: Principal) -> MpesaPayment:
-    """The owner pays an open sale with an unmatched confirmation of the same amount (audited)."""
-    businesses = actor.businesses
+def locked_unmatched(trans_id: str) -> MpesaPayment:
+    """The confirmation with this TransID, locked, while no sale has it yet (404 or 409 otherwise)."""
     payment = db.session.scalar(
         sa.select(MpesaPayment)
         .where(MpesaPayment.receipt == trans_id, MpesaPayment.kind == "c2b")
@@ -89,6 +88,20 @@ def attach(trans_id: str, sale_id: int, actor: Principal) -> MpesaPayment:
         raise NotFound(f"No C2B payment {trans_id}.")
     if payment.status != "unmatched":
         raise Conflict(f"C2B payment {trans_id} is already {payment.status}.")
+    return payment
+
+
+def pay(payment: MpesaPayment, sale: Sale, actor: Principal) -> None:
+    """The owner's decision: this confirmation pays this sale (recorded as theirs)."""
+    _pay(payment, sale)
+    payment.resolved_by = actor.user_id
+    payment.resolved_at = utcnow()
+
+
+def attach(trans_id: str, sale_id: int, actor: Principal) -> MpesaPayment:
+    """The owner pays an open sale with an unmatched confirmation of the same amount (audited)."""
+    businesses = actor.businesses
+    payment = locked_unmatched(trans_id)
     sale = locked_sale(sale_id)
     if sale is None or sale.business not in businesses:
         raise NotFound(f"No sale {sale_id}.")
@@ -99,9 +112,7 @@ def attach(trans_id: str, sale_id: int, actor: Principal) -> MpesaPayment:
             f"The payment is KES {payment.amount} but sale {sale_id} totals KES {sale.total}.",
             {"sale_id": ["amount differs"]},
         )
-    _pay(payment, sale)
-    payment.resolved_by = actor.user_id
-    payment.resolved_at = utcnow()
+    pay(payment, sale, actor)
     after = {"status": payment.status, "sale_id": sale_id}
     audit.record(
         db.session,

@@ -107,15 +107,16 @@ def _refused(refund_id: int, exc: DarajaError) -> None:
         # No answer at all: Daraja may have taken it; our own id lets the status query tell.
         refund.next_query_at = utcnow()
     elif exc.http_status is None:
-        _settle(refund, "needs_review", None, None, f"no answer from Daraja: {exc.message}")
+        settle(refund, "needs_review", None, None, f"no answer from Daraja: {exc.message}")
     else:
-        _settle(refund, "failed", exc.code, None, exc.message)
+        settle(refund, "failed", exc.code, None, exc.message)
     touch_sale(refund.sale_id)
     db.session.commit()
     changed(refund.business)
 
 
-def _settle(refund: Refund, status: str, code: str | None, receipt: str | None, desc: str) -> None:
+def settle(refund: Refund, status: str, code: str | None, receipt: str | None, desc: str) -> None:
+    """A Daraja refund's outcome; paid emits SaleRefunded (the goods come back) once."""
     refund.status = status
     refund.result_code = code
     refund.result_desc = desc[:255]
@@ -198,11 +199,11 @@ def _apply(refund: Refund, kind: str, result: RefundResultBody) -> str:
     if refund.status == "paid":
         return "duplicate" if succeeded else "ignored"  # a success is never downgraded
     if succeeded:
-        _settle(refund, "paid", result.result_code, result.receipt, result.result_desc)
+        settle(refund, "paid", result.result_code, result.receipt, result.result_desc)
         return "paid"
     if refund.status == "failed":
         return "duplicate"
-    _settle(refund, "failed", result.result_code, None, result.result_desc)
+    settle(refund, "failed", result.result_code, None, result.result_desc)
     return "failed"
 
 
@@ -233,7 +234,7 @@ def _query_one(refund: Refund) -> None:
     settings = mpesa_settings()
     refund.query_attempts += 1
     if refund.query_attempts > settings.query_max_attempts:
-        _settle(
+        settle(
             refund,
             "needs_review",
             None,

@@ -177,7 +177,7 @@ def record_sale(
         device=device,
         shift_id=shifts.shift_for_sale(business, user_id, shift_id),
     )
-    _price_lines(sale, lines)
+    price_lines(sale, lines)
     if method == "account" and not takes_orders:
         credit.check_within_limit(customer, sale.total)
     # A laundry order gets its ticket number (and what was brought, when it is promised).
@@ -206,7 +206,8 @@ def _replay(idempotency_key: uuid.UUID, digest: str) -> dict[str, Any] | None:
     return replay_of(Sale, idempotency_key, digest, "sale")
 
 
-def _price_lines(sale: Sale, lines: list[tuple[int, Decimal]]) -> None:
+def price_lines(sale: Sale, lines: list[tuple[int, Decimal]]) -> None:
+    """Price each line from inventory's published view (the client never sends prices); 422 otherwise."""
     ids = sorted({product_id for product_id, _ in lines})
     prices = {row.id: row for row in db.session.execute(_PRICES, {"business": sale.business, "ids": ids})}
     missing = [str(pid) for pid in ids if pid not in prices]

@@ -1,5 +1,6 @@
 """What the owner must look at, in one list: M-Pesa payments under review, till/paybill payments
-no sale claimed, and pushes still waiting past the PWA's "check later" (60 s).
+no sale claimed, pushes still waiting past the PWA's "check later" (60 s), and M-Pesa refunds
+that never got an answer.
 
 Each item is a kind and its payment; the PWA words what happened and what to do per kind
 (sales the server refused while offline live on the phone and join the list there).
@@ -16,6 +17,7 @@ from common.db import utcnow
 
 from ..models import MpesaPayment, db
 from .c2b import unmatched
+from .refund_review import refunds_to_check
 from .review import review_list
 
 # The PWA says "check later" once a push has had no answer for this long.
@@ -43,5 +45,6 @@ def to_check(businesses: tuple[str, ...], now: dt.datetime | None = None) -> dic
         *({"kind": "review", "payment": p} for p in review_list(businesses)),
         *({"kind": "unmatched", "payment": p} for p in unmatched(businesses)),
         *({"kind": "waiting", "payment": p} for p in waiting_pushes(businesses, now)),
+        *({"kind": "refund", "payment": None, "refund": r} for r in refunds_to_check(businesses)),
     ]
     return {"items": items, "count": len(items)}
