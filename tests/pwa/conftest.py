@@ -4,6 +4,7 @@ and products made through the services, and helpers that act like a person on a 
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 import requests
@@ -136,3 +137,13 @@ def sell_cash(page: Page, product: str) -> None:
     page.get_by_role("button", name="Cash").click()
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("status").filter(has_text="Cash")).to_be_visible()
+
+
+def refresh_until_shown(page: Page, locator, what: str, timeout: float = 15) -> None:
+    """Tap the screen's Refresh until `locator` shows: a change made elsewhere reaches a screen at
+    its next poll, and the gateway may first answer from its one-second cache."""
+    deadline = time.monotonic() + timeout
+    while locator.count() == 0:
+        assert time.monotonic() < deadline, f"{what} never showed"
+        page.locator(".screen-foot button").first.click()
+        page.wait_for_timeout(500)

@@ -5,13 +5,12 @@ picture, the owner's closes and the profit report."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import sign_in
+from .conftest import refresh_until_shown, sign_in
 from .test_layout import api, use_language
 
 pytestmark = pytest.mark.e2e
@@ -79,13 +78,8 @@ def test_money_out_a_short_close_and_the_profit_report(stack, shop, logins, page
     # The connection is back: the waiting sale arrives in its shift and the close corrects itself.
     page.unroute("**/api/payments/businesses/water/sales", _refuse_posts)
     page.reload()  # the outbox sends at start
-    # Refresh until the report has it (the gateway may answer from its one-second cache first).
     corrected = page.get_by_test_id("corrected")
-    deadline = time.monotonic() + 15
-    while corrected.count() == 0:
-        assert time.monotonic() < deadline, "the close was never corrected on the phone"
-        page.locator(".screen-foot button").first.click()
-        page.wait_for_timeout(500)
+    refresh_until_shown(page, corrected, "the corrected close")
     expect(corrected).to_contain_text("479.50")  # should have had 479.50, not 429.50
     expect(page.locator("main.zreport .zreport-line.difference.short")).to_contain_text("59.50")
 

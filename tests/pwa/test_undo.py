@@ -7,7 +7,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from .conftest import server_sales
+from .conftest import refresh_until_shown, server_sales
 from .test_layout import use_language
 
 pytestmark = pytest.mark.e2e
@@ -83,11 +83,7 @@ def test_refund_one_line_of_an_m_pesa_sale_in_cash(stack, shop, logins, owner_to
     _act(page, language, "[data-line] button", ("refunded", "refunded"))
     page.goto("/")  # today's figures show it (the dashboard polls; Refresh asks at once)
     given_back = page.get_by_test_id("given-back")
-    deadline = time.monotonic() + 15
-    while given_back.count() == 0:
-        assert time.monotonic() < deadline, "the refund never showed on Home"
-        page.locator(".screen-foot button").first.click()
-        page.wait_for_timeout(500)
+    refresh_until_shown(page, given_back, "the refund on Home")
     expect(given_back).to_contain_text("KES 50.00")
     listed = _server_sale(stack, owner_token, sale["id"])
     assert (listed["status"], listed["refunded"], listed["lines"][0]["refunded_quantity"]) == (
