@@ -43,6 +43,11 @@ def bootstrap(admin_url: str) -> None:
     dbname = target.database
     server = sa.create_engine(make_url(admin_url), isolation_level="AUTOCOMMIT")
     with server.connect() as conn:
+        # Roles and their settings are cluster-wide rows: two bootstraps at once (a deploy step and a
+        # test run, or two checkouts' suites on one server) fail with "tuple concurrently updated".
+        # One at a time: the lock lives in the admin database every bootstrap connects to, held until
+        # this connection closes, after the per-database settings below.
+        conn.execute(sa.text("SELECT pg_advisory_lock(hashtext('tomtin bootstrap roles'))"))
         for service in SERVICES:
             url = make_url(service_url(service))
             role = url.username or role_name(service)
@@ -52,8 +57,12 @@ def bootstrap(admin_url: str) -> None:
             conn.execute(sa.text(f'{verb} ROLE "{role}" LOGIN{password}'))
         if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": dbname}).scalar():
             conn.execute(sa.text(f'CREATE DATABASE "{dbname}"'))
+        _bootstrap_schemas(make_url(admin_url).set(database=dbname), dbname)
     server.dispose()
-    db_engine = sa.create_engine(make_url(admin_url).set(database=dbname), isolation_level="AUTOCOMMIT")
+
+
+def _bootstrap_schemas(database_url, dbname: str) -> None:
+    db_engine = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
     with db_engine.connect() as conn:
         conn.execute(sa.text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
         for service in SERVICES:

@@ -1,10 +1,13 @@
 """A service writes only its own schema; others read it only through published views."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import ProgrammingError
 
-from support.env import service_environment
+from common import migrate
+from support.env import admin_url, service_environment
 
 
 def engine(service):
@@ -33,3 +36,15 @@ def test_payments_reads_inventory_only_through_the_view():
 def test_reporting_cannot_read_accounts():
     with engine("reporting").connect() as conn, pytest.raises(ProgrammingError, match="permission denied"):
         conn.execute(sa.text("SELECT count(*) FROM accounts.users"))
+
+
+def test_bootstraps_at_once_all_succeed(monkeypatch):
+    """Two deploy steps, or two checkouts' suites on one server, bootstrap together: roles are
+    cluster-wide rows, so without the bootstrap's lock some fail with "tuple concurrently updated"."""
+    for name, value in service_environment().items():
+        if name.endswith("_DATABASE_URL"):
+            monkeypatch.setenv(name, value)
+    with ThreadPoolExecutor(8) as pool:
+        runs = [pool.submit(migrate.bootstrap, admin_url("postgres")) for _ in range(8)]
+        failures = [str(run.exception()) for run in runs if run.exception()]
+    assert failures == []
