@@ -366,3 +366,22 @@ def test_ageing_counts_nairobi_business_days_not_hours(app, customer, on_account
             "days_8_30": Decimal("450.00"),
             "over_30": Decimal("0.00"),
         }
+
+
+def test_a_laundry_order_on_account_not_collected_is_not_owed_and_can_be_voided(
+    client, auth, customer, post_sale, products
+):
+    cid = customer()
+    order = post_sale(
+        business="laundry",
+        method="account",
+        customer_id=cid,
+        lines=[{"product_id": products["WKG"], "quantity": "2"}],
+    ).get_json()
+    assert order["status"] == "pending" and _detail(client, auth, cid)["balance"] == "0.00"
+    voided = client.post(
+        f"/api/payments/sales/{order['id']}/void", json={"reason": "brought by mistake"}, headers=auth()
+    )
+    assert voided.status_code == 200 and voided.get_json()["status"] == "voided"
+    entries = client.get(f"{CUSTOMERS}/{cid}/statement", headers=auth()).get_json()["entries"]
+    assert [(e["kind"], e["change"], e["balance"]) for e in entries] == [("sale", "0.00", "0.00")]

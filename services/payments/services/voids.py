@@ -46,7 +46,7 @@ def void_sale(sale_id: int, reason: str, actor: Principal, now: dt.datetime | No
         db.session.rollback()
         return get_sale(sale_id, actor.businesses)
     _check_allowed(sale, actor, now or utcnow())
-    if sale.method == "account":
+    if sale.method == "account" and sale.status == "paid":  # owed: an order not collected is not yet
         _check_debt_left(sale)
     stock_moved = sale.status == "paid"
     sale.status = "voided"
