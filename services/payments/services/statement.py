@@ -23,7 +23,9 @@ def statement(customer: Customer) -> list[dict[str, Any]]:
     sales = db.session.scalars(sa.select(Sale).where(Sale.customer_id == customer.id))
     for sale in sales:
         # Owed once paid (at once, or a laundry order at collection); a voided one was owed if it had been.
-        on_account = sale.method == "account" and sale.paid_at is not None and sale.status in ("paid", "voided")
+        on_account = (
+            sale.method == "account" and sale.paid_at is not None and sale.status in ("paid", "voided")
+        )
         entries.append(_entry(sale.created_at, "sale", sale, sale.total, sale.total if on_account else ZERO))
         if on_account and sale.status == "voided":
             entries.append(_entry(sale.voided_at, "void", sale, sale.total, -sale.total))
