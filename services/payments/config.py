@@ -129,7 +129,7 @@ def sms_settings(base: Settings, env: Mapping[str, str] | None = None) -> SmsSet
     if len(sender_id) > 11:
         raise ConfigError("SMS_SENDER_ID must be at most 11 characters")
     try:
-        return SmsSettings(
+        settings = SmsSettings(
             base_url=base_url.rstrip("/"),
             username=optional("SMS_USERNAME", "sandbox", env),
             api_key=base.extra["SMS_API_KEY"],
@@ -144,3 +144,7 @@ def sms_settings(base: Settings, env: Mapping[str, str] | None = None) -> SmsSet
         )
     except ValueError as exc:
         raise ConfigError(f"an SMS_* tunable is not a number: {exc}") from exc
+    if settings.uncertain_wait_seconds <= settings.timeout_seconds:
+        # A send still waiting for its answer must never be taken for a lost one and sent again.
+        raise ConfigError("SMS_UNCERTAIN_WAIT_SECONDS must be longer than SMS_TIMEOUT_SECONDS")
+    return settings

@@ -53,6 +53,7 @@ class MessagesPageSchema(Schema):
     month = fields.Nested(MonthSchema)
     alerts = fields.List(fields.Nested(AlertsSchema))
     opt_outs = fields.List(fields.Nested(OptOutSchema))
+    alert_phones = fields.List(fields.String())  # the owners' phones the alerts go to
 
 
 class MessagesArgsSchema(Schema):

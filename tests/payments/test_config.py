@@ -54,3 +54,5 @@ def test_bad_text_message_settings_are_refused():
         _load_sms(SMS_SENDER_ID="A-SENDER-ID-TOO-LONG")
     with pytest.raises(ConfigError, match="SMS_"):
         _load_sms(SMS_MAX_ATTEMPTS="many")
+    with pytest.raises(ConfigError, match="SMS_UNCERTAIN_WAIT_SECONDS"):
+        _load_sms(SMS_TIMEOUT_SECONDS="10", SMS_UNCERTAIN_WAIT_SECONDS="10")

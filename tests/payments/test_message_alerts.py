@@ -65,6 +65,11 @@ def test_low_stock_texts_the_owner_once_per_fall(app, owner_phone):
     assert alert.body == "Retail Shop: Sugar 1 kg kinakaribia kuisha, zimebaki 3 (kiwango cha kuagiza 5)."
 
 
+def test_the_messages_screen_says_where_alerts_go(client, auth, owner_phone):
+    page = client.get("/api/payments/messages", headers=auth()).get_json()
+    assert page["alert_phones"] == [owner_phone]
+
+
 def test_low_stock_alerts_can_be_turned_off(app, owner_phone):
     with app.app_context():
         messages.change_alerts("retail", {"low_stock": False})

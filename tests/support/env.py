@@ -68,7 +68,8 @@ def service_environment() -> dict[str, str]:
         "SMS_RETRY_FIRST_SECONDS": "1",
         "SMS_RETRY_CAP_SECONDS": "2",
         "SMS_MAX_ATTEMPTS": "4",
-        "SMS_UNCERTAIN_WAIT_SECONDS": "8",
+        "SMS_TIMEOUT_SECONDS": "3",
+        "SMS_UNCERTAIN_WAIT_SECONDS": "5",
     }
     for service in SERVICES:
         login = pg_login(f"tomtin_{service}", service)

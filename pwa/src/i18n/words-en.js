@@ -711,6 +711,8 @@ export default {
     none: 'No messages yet.',
     alerts: 'Alerts to your phone',
     alerts_lead: 'Texts to your own phone, for each business.',
+    alerts_to: 'They go to {{phones}}.',
+    no_phone: 'Add your phone number on the Staff screen to get alerts.',
     alert: { low_stock: 'Low stock', daily_summary: "The day's summary (after 9 pm)" },
     stopped: 'Numbers that get no messages',
     stopped_lead: 'A customer who replies STOP is added here. You can add a number too.',

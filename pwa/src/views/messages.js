@@ -31,7 +31,7 @@ export function Messages({ session, runtime }) {
           <p class="figure">${formatMoney(data.month.cost)}</p>
           <p class="figure-detail">${t('messages.count', { count: data.month.count })}</p>
         </section>
-        <${Alerts} alerts=${data.alerts} businesses=${user.businesses} saved=${page.refresh} />
+        <${Alerts} alerts=${data.alerts} phones=${data.alert_phones} businesses=${user.businesses} saved=${page.refresh} />
         <${Stopped} numbers=${data.opt_outs} saved=${page.refresh} />
         <h2>${t('messages.list')}</h2>
         ${data.items.length === 0 && html`<p>${t('messages.none')}</p>`}
@@ -58,7 +58,7 @@ function MessageItem({ message }) {
   `
 }
 
-function Alerts({ alerts, businesses, saved }) {
+function Alerts({ alerts, phones, businesses, saved }) {
   const [state, setState] = useState(null)
   // The switch moves at once; the server's answer confirms it (or the switch moves back).
   const [chosen, setChosen] = useState({})
@@ -81,6 +81,11 @@ function Alerts({ alerts, businesses, saved }) {
     <section class="card message-alerts">
       <h2 class="card-title">${t('messages.alerts')}</h2>
       <p class="figure-detail">${t('messages.alerts_lead')}</p>
+      ${
+        phones.length
+          ? html`<p class="figure-detail">${t('messages.alerts_to', { phones: phones.map(formatPhone).join(', ') })}</p>`
+          : html`<p class="banner"><a href="#/staff">${t('messages.no_phone')}</a></p>`
+      }
       ${alerts.map(
         (a) => html`
           <fieldset class="alert-set" key=${a.business}>

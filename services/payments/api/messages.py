@@ -13,7 +13,7 @@ from ..messages_schemas import (
     MessagesPageSchema,
     OptOutSchema,
 )
-from ..services import messages
+from ..services import messages, messages_alerts
 from .shared import json_doc
 
 bp = Blueprint("messages", __name__, url_prefix="/api/payments", description="Text messages")
@@ -25,13 +25,15 @@ bp = Blueprint("messages", __name__, url_prefix="/api/payments", description="Te
 @bp.doc(responses=json_doc(MessagesPageSchema, "Messages, newest first, with the month's count and cost"))
 def list_messages(args: dict):
     """The newest 50 messages (older with `before_id`), this month's count and cost (KES), the
-    alert switches per business and the numbers that get no messages (owner; pollable)."""
+    alert switches per business, the phones alerts go to and the numbers that get no messages
+    (owner; pollable)."""
     codes = check_business(current_principal(), args["business"], allow_all=True)
     page = {
         "items": messages.list_messages(codes, args["before_id"]),
         "month": messages.month_totals(codes),
         "alerts": messages.alert_settings(codes),
         "opt_outs": messages.opt_outs(),
+        "alert_phones": [phone for _, phone, _ in messages_alerts.owner_phones()],
     }
     return pollable(*encode(MessagesPageSchema().dump(page)), audience="user")
 
