@@ -720,7 +720,7 @@ export default {
     alerts: 'Taarifa kwa simu yako',
     alerts_lead: 'Ujumbe kwa simu yako mwenyewe, kwa kila biashara.',
     alerts_to: 'Zinatumwa kwa {{phones}}.',
-    no_phone: 'Ongeza namba yako ya simu kwenye skrini ya Wafanyakazi ili upate taarifa.',
+    no_phone: 'Ongeza namba yako ya simu kwenye skrini ya Wafanyakazi ili kupokea taarifa.',
     alert: { low_stock: 'Bidhaa zinazoisha', daily_summary: 'Muhtasari wa siku (baada ya saa tatu usiku)' },
     stopped: 'Namba zisizopokea ujumbe',
     stopped_lead: 'Mteja anayejibu STOP anaongezwa hapa. Unaweza pia kuongeza namba.',
