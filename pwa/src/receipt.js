@@ -1,6 +1,6 @@
 /**
- * A sale's receipt link and the ways to share it: the public page /r/<token> (opens without a
- * login, in the language the link names), WhatsApp's wa.me link and an SMS draft with the text.
+ * A sale's receipt link and how to share it: the public page /r/<token> (opens without a login,
+ * in the language the link names) and WhatsApp's wa.me link with the text.
  */
 import { normalisePhone } from './format.js'
 
@@ -12,10 +12,4 @@ export function receiptUrl(origin, token, language) {
 export function whatsappLink(phone, text) {
   const to = normalisePhone(phone) ?? ''
   return `https://wa.me/${to}?text=${encodeURIComponent(text)}`
-}
-
-/** The phone's SMS app with the text written in (`?body=` is what Android and iOS both read). */
-export function smsLink(phone, text) {
-  const to = normalisePhone(phone)
-  return `sms:${to ? `+${to}` : ''}?body=${encodeURIComponent(text)}`
 }

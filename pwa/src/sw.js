@@ -20,7 +20,10 @@ const DAY = 24 * 60 * 60
 precacheAndRoute(self.__WB_MANIFEST)
 cleanupOutdatedCaches()
 
-registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//, /^\/hooks\//] }))
+// Receipt links (/r/<token>) are the server's own pages: a phone with the app installed opens them too.
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//, /^\/hooks\//, /^\/r\//] }),
+)
 
 registerRoute(
   (options) => isStatic(options, origin),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { receiptUrl, smsLink, whatsappLink } from '../src/receipt.js'
+import { receiptUrl, whatsappLink } from '../src/receipt.js'
 
 describe('receipt links', () => {
   it('name the token and the language', () => {
@@ -10,9 +10,5 @@ describe('receipt links', () => {
       'https://wa.me/254712345678?text=Risiti%20TT1%3A%20https%3A%2F%2Fx%2Fr%2Ft',
     )
     expect(whatsappLink('', 'hi')).toBe('https://wa.me/?text=hi')
-  })
-  it('write an SMS draft', () => {
-    expect(smsLink('254712345678', 'a b')).toBe('sms:+254712345678?body=a%20b')
-    expect(smsLink('not a phone', 'a')).toBe('sms:?body=a')
   })
 })

@@ -128,6 +128,8 @@ class Sale(db.Model):
     items = sa.Column(sa.String(200))
     promised_at = sa.Column(sa.DateTime(timezone=True))
     cancel_reason = sa.Column(sa.String(200))
+    # Whose it is, by name on the laundry board and the sale screens (lists load it with_details).
+    customer = db.relationship("Customer")
     lines = db.relationship(
         "SaleLine", back_populates="sale", order_by="SaleLine.id", cascade="all, delete-orphan"
     )

@@ -82,6 +82,7 @@ class SaleSchema(Schema):
     order_status = fields.String(allow_none=True)
     customer_phone = fields.String(allow_none=True)
     customer_id = fields.Integer(allow_none=True)
+    customer_name = fields.String(attribute="customer.name", allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     paid_at = fields.DateTime(allow_none=True)

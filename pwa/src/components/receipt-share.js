@@ -1,18 +1,23 @@
 import { useEffect, useState } from 'preact/hooks'
 import { html } from '../html.js'
-import { formatMoney, formatPhone } from '../format.js'
+import { api } from '../api.js'
+import { newUuid } from '../outbox.js'
+import { errorText } from '../error-words.js'
+import { formatMoney, formatPhone, normalisePhone } from '../format.js'
 import { language, loadLanguage, t, tIn } from '../i18n/index.js'
-import { receiptUrl, smsLink, whatsappLink } from '../receipt.js'
+import { receiptUrl, whatsappLink } from '../receipt.js'
 import { Icon } from './icon.js'
 
 /**
- * A sale's receipt: open it (to read or print on the 58 mm printer) or send its link on WhatsApp
- * or by SMS, in the customer's language (the link and the message both use it).
+ * A sale's receipt: open it (to read or print on the 58 mm printer), send its link on WhatsApp,
+ * or have tomtin text it (through the messages queue), in the customer's language.
  */
 export function ReceiptShare({ sale, businessName }) {
   const [lang, setLang] = useState(language)
   const [phone, setPhone] = useState(sale.customer_phone ? formatPhone(sale.customer_phone) : '')
   const [ready, setReady] = useState(lang === language())
+  const [busy, setBusy] = useState(false)
+  const [note, setNote] = useState(null)
   useEffect(() => {
     let live = true
     loadLanguage(lang).then(() => live && setReady(true))
@@ -20,9 +25,26 @@ export function ReceiptShare({ sale, businessName }) {
       live = false
     }
   }, [lang])
+  async function text() {
+    setBusy(true)
+    setNote(null)
+    try {
+      await api.json(`/payments/sales/${sale.id}/receipt/sms`, {
+        method: 'POST',
+        headers: { 'Idempotency-Key': newUuid() },
+        body: { phone: phone.trim() ? (normalisePhone(phone) ?? phone.trim()) : null, language: lang },
+      })
+      setNote({ ok: true, text: t('receipt.sms_sent') })
+    } catch (e) {
+      setNote({ ok: false, text: errorText(e) })
+    } finally {
+      setBusy(false)
+    }
+  }
+
   if (!sale.receipt_token) return null
   const url = receiptUrl(globalThis.location.origin, sale.receipt_token, lang)
-  const text = ready
+  const message = ready
     ? tIn(lang, 'receipt.share_text', {
         ref: sale.reference,
         business: businessName,
@@ -46,11 +68,12 @@ export function ReceiptShare({ sale, businessName }) {
         <a class="button secondary" href=${url} target="_blank" rel="noopener">
           <${Icon} name="next" size=${20} /> ${t('receipt.open')}
         </a>
-        <a class="button secondary" href=${whatsappLink(phone, text)} target="_blank" rel="noopener" data-testid="whatsapp">
+        <a class="button secondary" href=${whatsappLink(phone, message)} target="_blank" rel="noopener" data-testid="whatsapp">
           ${t('receipt.whatsapp')}
         </a>
-        <a class="button secondary" href=${smsLink(phone, text)} data-testid="sms">${t('receipt.sms')}</a>
+        <button class="button secondary" type="button" disabled=${busy} onClick=${text}>${t('receipt.sms')}</button>
       </div>
+      ${note && html`<p class=${note.ok ? 'banner good' : 'problem'} role=${note.ok ? 'status' : 'alert'}>${note.text}</p>`}
     </section>
   `
 }

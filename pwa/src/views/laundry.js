@@ -3,13 +3,17 @@ import { html } from '../html.js'
 import { api } from '../api.js'
 import { newUuid } from '../outbox.js'
 import { useResource } from '../hooks.js'
-import { formatMoment, formatMoney, formatPhone, normalisePhone } from '../format.js'
+import { formatMoment, formatMoney, formatPhone } from '../format.js'
 import { errorText, plainError } from '../error-words.js'
 import { t } from '../i18n/index.js'
 import { DataFoot } from '../components/data-foot.js'
 import { Icon } from '../components/icon.js'
+import { CustomerPicker, creditErrorText } from '../components/customer-picker.js'
 
 export const ORDER_FLOW = ['received', 'washing', 'drying', 'ready', 'collected']
+/** When an order is paid: all now in cash, or at collection (a deposit now, if any). */
+export const PAY_WHEN = ['now', 'later']
+const MONEY = /^\d+(\.\d{1,2})?$/
 
 /** Nairobi has no daylight saving: a time typed on the phone is +03:00. */
 export function nairobiIso(local) {
@@ -41,6 +45,7 @@ export function Laundry({ session, runtime }) {
   const [busy, setBusy] = useState(null)
   const [error, setError] = useState(null)
   const [taking, setTaking] = useState(false)
+  const owner = session.user.role === 'owner'
   const orders = (sales.data?.items ?? []).filter((s) => s.order_status && s.order_status !== 'cancelled')
 
   async function advance(order) {
@@ -64,7 +69,7 @@ export function Laundry({ session, runtime }) {
       ${
         laundry &&
         (taking
-          ? html`<${NewOrder} business=${laundry.code} runtime=${runtime} onDone=${() => {
+          ? html`<${NewOrder} business=${laundry.code} runtime=${runtime} owner=${owner} onDone=${() => {
               setTaking(false)
               sales.refresh()
             }} />`
@@ -86,6 +91,7 @@ export function Laundry({ session, runtime }) {
                   <button class="button secondary" type="button" disabled=${busy === o.id} onClick=${() => advance(o)}>
                     <${Icon} name="next" size=${20} /> ${t(`laundry.status.${next}`)}
                   </button>
+                  ${owner && html`<${CancelOrder} order=${o} onDone=${() => sales.refresh()} />`}
                 </div>
               `,
             )}
@@ -103,6 +109,7 @@ function OrderFacts({ order }) {
   return html`
     <a class="order-facts" href=${`#/sales/${order.id}`}>
       <strong>${t('laundry.ticket', { ticket: order.ticket ?? order.reference })}</strong>
+      ${order.customer_name && html` · ${order.customer_name}`}
       ${order.customer_phone && html` · <span class="nowrap">${formatPhone(order.customer_phone)}</span>`}
       · <span class="nowrap">${formatMoney(order.total)}</span>
       ${order.status !== 'paid' && html` · ${t(`payment_status.${order.status}`) || order.status}`}
@@ -118,13 +125,19 @@ function OrderFacts({ order }) {
   `
 }
 
-/** A new order: the service by weight or piece (a laundry product), what was brought, when promised. */
-function NewOrder({ business, runtime, onDone }) {
+/**
+ * A new order: the customer (picked or added in two taps), the service by weight or piece (a
+ * laundry product), what was brought, when it is promised, and when it is paid: all now in cash,
+ * or at collection with an optional deposit now (what is unpaid at collection is their debt).
+ */
+function NewOrder({ business, runtime, owner, onDone }) {
+  const [customer, setCustomer] = useState(null)
   const [product, setProduct] = useState('')
   const [quantity, setQuantity] = useState('')
   const [items, setItems] = useState('')
-  const [phone, setPhone] = useState('')
   const [promised, setPromised] = useState(tomorrowEvening)
+  const [pay, setPay] = useState('later')
+  const [deposit, setDeposit] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState(null)
   const [key] = useState(newUuid)
@@ -137,28 +150,29 @@ function NewOrder({ business, runtime, onDone }) {
     event.preventDefault()
     setError(null)
     const promisedAt = nairobiIso(promised)
-    const customer = phone.trim() ? normalisePhone(phone) : null
     try {
+      if (!customer) throw plainError(t('laundry.customer_needed'))
       if (!product || !/^\d+(\.\d{1,3})?$/.test(quantity.trim()) || Number(quantity) <= 0) {
         throw plainError(t('laundry.quantity_wrong'))
       }
-      if (phone.trim() && !customer) throw plainError(t('sale.phone_wrong'))
       if (!promisedAt) throw plainError(t('laundry.when_wrong'))
+      if (pay === 'later' && deposit.trim() && !MONEY.test(deposit.trim())) throw plainError(t('till.amount_wrong'))
       setBusy(true)
-      const body = {
-        method: 'cash',
-        lines: [{ product_id: Number(product), quantity: quantity.trim() }],
-        order: { items: items.trim() || null, promised_at: promisedAt },
-      }
-      if (customer) body.customer_phone = customer
+      const order = { items: items.trim() || null, promised_at: promisedAt }
+      if (pay === 'later' && Number(deposit) > 0) order.deposit = deposit.trim()
       await api.json(`/payments/businesses/${business}/sales`, {
         method: 'POST',
         headers: { 'Idempotency-Key': key },
-        body,
+        body: {
+          method: pay === 'now' ? 'cash' : 'account',
+          customer_id: customer.id,
+          lines: [{ product_id: Number(product), quantity: quantity.trim() }],
+          order,
+        },
       })
       onDone()
     } catch (e) {
-      setError(errorText(e))
+      setError(creditErrorText(e))
     } finally {
       setBusy(false)
     }
@@ -167,9 +181,7 @@ function NewOrder({ business, runtime, onDone }) {
   return html`
     <form class="card column new-order" onSubmit=${save}>
       <h2 class="card-title">${t('laundry.new')}</h2>
-      <label for="order-phone">${t('laundry.customer_phone')}</label>
-      <input id="order-phone" type="tel" inputmode="tel" autocomplete="off" maxlength="20" placeholder="0712 345 678"
-        value=${phone} onInput=${(e) => setPhone(e.currentTarget.value)} />
+      <${CustomerPicker} picked=${customer} onPick=${setCustomer} owner=${owner} />
       <label for="order-service">${t('laundry.service')}</label>
       <select id="order-service" value=${product} onChange=${(e) => setProduct(e.currentTarget.value)}>
         <option value="">${t('laundry.pick_service')}</option>
@@ -183,10 +195,52 @@ function NewOrder({ business, runtime, onDone }) {
         onInput=${(e) => setItems(e.currentTarget.value)} />
       <label for="order-promised">${t('laundry.promised')}</label>
       <input id="order-promised" type="datetime-local" value=${promised} onInput=${(e) => setPromised(e.currentTarget.value)} />
+      <div class="row" role="group" aria-label=${t('laundry.pay_when')}>
+        ${PAY_WHEN.map(
+          (when) => html`<button type="button" key=${when} class=${`switch ${pay === when ? 'on' : ''}`}
+            aria-pressed=${pay === when} onClick=${() => setPay(when)}>${t(`laundry.pay.${when}`)}</button>`,
+        )}
+      </div>
+      ${
+        pay === 'later' &&
+        html`<label for="order-deposit">${t('laundry.deposit')}</label>
+        <input id="order-deposit" inputmode="decimal" autocomplete="off" placeholder="0.00" value=${deposit}
+          onInput=${(e) => setDeposit(e.currentTarget.value)} />`
+      }
       ${error && html`<p class="problem" role="alert">${error}</p>`}
       <button class="button primary" type="submit" disabled=${busy}>${busy ? t('common.wait') : t('laundry.take')}</button>
       <button class="button quiet" type="button" onClick=${onDone}>${t('common.back')}</button>
     </form>
+  `
+}
+
+/** The owner cancels an order, saying why (kept with the order and in the changes list). */
+function CancelOrder({ order, onDone }) {
+  const [open, setOpen] = useState(false)
+  const [reason, setReason] = useState('')
+  const [error, setError] = useState(null)
+  if (!open) {
+    return html`<button class="button quiet" type="button" onClick=${() => setOpen(true)}>${t('laundry.cancel')}</button>`
+  }
+  async function cancel() {
+    setError(null)
+    try {
+      await api.json(`/payments/sales/${order.id}/order-status`, {
+        method: 'POST',
+        body: { status: 'cancelled', reason: reason.trim() },
+      })
+      onDone()
+    } catch (e) {
+      setError(errorText(e))
+    }
+  }
+  return html`
+    <div class="column cancel-order">
+      <label for=${`cancel-${order.id}`}>${t('laundry.cancel_reason')}</label>
+      <input id=${`cancel-${order.id}`} maxlength="200" value=${reason} onInput=${(e) => setReason(e.currentTarget.value)} />
+      ${error && html`<p class="problem" role="alert">${error}</p>`}
+      <button class="button danger" type="button" disabled=${!reason.trim()} onClick=${cancel}>${t('laundry.cancel_confirm')}</button>
+    </div>
   `
 }
 

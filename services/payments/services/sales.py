@@ -39,6 +39,7 @@ def with_details():
     return (
         selectinload(Sale.lines).selectinload(SaleLine.refund_lines).selectinload(RefundLine.refund),
         selectinload(Sale.payments),
+        selectinload(Sale.customer),
         selectinload(Sale.refunds).selectinload(Refund.lines),
     )
 
