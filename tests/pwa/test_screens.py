@@ -31,7 +31,9 @@ def stock_card(page, name):
     return page.locator("section.stock-item").filter(has=page.get_by_role("heading", name=name))
 
 
-def test_stock_shows_low_items_and_the_owner_receives_and_adjusts(stack, shop, logins, page):
+def test_stock_shows_low_items_and_the_owner_receives_adjusts_takes_returns_and_writes_off(
+    stack, shop, logins, page
+):
     sign_in(page, logins["owner"])
     pick_business(page, "Shop")
     nav(page, "Stock")
@@ -49,6 +51,31 @@ def test_stock_shows_low_items_and_the_owner_receives_and_adjusts(stack, shop, l
     milk.get_by_label("Why?").fill("Broken packet")
     milk.get_by_role("button", name="Save").click()
     expect(milk.locator(".figure")).to_have_text("5 pieces")
+
+    # A customer brings two back unopened; three bags of sugar were spoilt by rain: each with why.
+    milk.get_by_role("button", name="Goods came back").click()
+    milk.get_by_label("How many came back? (pieces)").fill("2")
+    save = milk.get_by_role("button", name="Save")
+    expect(save).to_be_disabled()  # not without a reason
+    milk.get_by_label("Why?").fill("Returned unopened")
+    save.click()
+    expect(milk.locator(".figure")).to_have_text("7 pieces")
+    sugar.get_by_role("button", name="Write off (lost or spoilt)").click()
+    sugar.get_by_label("How many are lost or spoilt? (pieces)").fill("3")
+    sugar.get_by_label("Why?").fill("Rained on")
+    sugar.get_by_role("button", name="Save").click()
+    expect(sugar.locator(".figure")).to_have_text("42 pieces")
+    ledger = requests.get(
+        f"{stack.url}/api/inventory/businesses/retail/movements",
+        headers={"Authorization": f"Bearer {logins['owner']['token']}", "Cache-Control": "no-cache"},
+        timeout=10,
+    ).json()["items"]
+    assert {
+        (m["kind"], m["quantity"], m["reason"]) for m in ledger if m["kind"] in ("return", "write_off")
+    } == {
+        ("return", "2.000", "Returned unopened"),
+        ("write_off", "-3.000", "Rained on"),
+    }
 
 
 def test_low_stock_on_home_opens_what_is_low_across_businesses(stack, shop, logins, page):

@@ -297,6 +297,12 @@ export default {
     change_by: 'Add or remove how many? (put − in front to remove, like -2)',
     reason: 'Why?',
     reason_hint: 'Counted, broken, lost…',
+    returned: 'Goods came back',
+    write_off: 'Write off (lost or spoilt)',
+    how_many_back: 'How many came back? ({{unit}})',
+    how_many_gone: 'How many are lost or spoilt? ({{unit}})',
+    reason_hint_return: 'Customer brought it back unopened…',
+    reason_hint_write_off: 'Expired, broken, stolen…',
   },
   units: {
     each: { one: '{{qty}} piece', other: '{{qty}} pieces' },

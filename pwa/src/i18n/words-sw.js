@@ -304,6 +304,12 @@ export default {
     change_by: 'Ongeza au punguza ngapi? (weka − mbele kupunguza, kama -2)',
     reason: 'Kwa nini?',
     reason_hint: 'Zimehesabiwa, zimevunjika, zimepotea…',
+    returned: 'Bidhaa zimerudi',
+    write_off: 'Ondoa (zimepotea au kuharibika)',
+    how_many_back: 'Ngapi zimerudi? ({{unit}})',
+    how_many_gone: 'Ngapi zimepotea au kuharibika? ({{unit}})',
+    reason_hint_return: 'Mteja amerudisha bila kufungua…',
+    reason_hint_write_off: 'Zimeisha muda, zimevunjika, zimeibiwa…',
   },
   units: {
     each: { one: 'kipande {{qty}}', other: 'vipande {{qty}}' },

@@ -13,7 +13,8 @@ import { DataFoot } from '../components/data-foot.js'
 import { Icon } from '../components/icon.js'
 
 /**
- * Stock levels; receive stock (anyone), correct the count with a reason (owner).
+ * Stock levels; receive stock and take back returns (anyone), correct the count and write off
+ * lost or spoilt stock (owner); every movement but a delivery with a reason.
  * `#/stock/low` shows only what is low, in every business of the user (Home's "Low stock").
  */
 export function Stock({ session, runtime, param }) {
@@ -85,6 +86,29 @@ function active(resource) {
   return (resource.data?.items ?? []).filter((p) => p.active !== false)
 }
 
+/** The button for each movement; staff receive and take returns, the owner also corrects and writes off. */
+const MOVEMENT_BUTTON = {
+  receive: 'stock.receive',
+  return: 'stock.returned',
+  adjust: 'stock.correct',
+  write_off: 'stock.write_off',
+}
+const MOVEMENT_QUESTION = {
+  receive: 'stock.how_many_came',
+  return: 'stock.how_many_back',
+  adjust: 'stock.change_by',
+  write_off: 'stock.how_many_gone',
+}
+const REASON_HINT = {
+  return: 'stock.reason_hint_return',
+  adjust: 'stock.reason_hint',
+  write_off: 'stock.reason_hint_write_off',
+}
+
+function movementKinds(user) {
+  return user.role === 'owner' ? ['receive', 'return', 'adjust', 'write_off'] : ['receive', 'return']
+}
+
 function StockCard({ user, business, product: p, onSaved }) {
   const [open, setOpen] = useState(null)
   return html`
@@ -102,12 +126,13 @@ function StockCard({ user, business, product: p, onSaved }) {
               setOpen(null)
               onSaved()
             }} />`
-          : html`<div class="row">
-            <button class="button secondary" type="button" onClick=${() => setOpen('receive')}>${t('stock.receive')}</button>
-            ${
-              user.role === 'owner' &&
-              html`<button class="button secondary" type="button" onClick=${() => setOpen('adjust')}>${t('stock.correct')}</button>`
-            }
+          : html`<div class="row movement-buttons">
+            ${movementKinds(user).map(
+              (kind) =>
+                html`<button key=${kind} class="button secondary" type="button" onClick=${() => setOpen(kind)}>
+                  ${t(MOVEMENT_BUTTON[kind])}
+                </button>`,
+            )}
           </div>`
       }
     </section>
@@ -145,22 +170,24 @@ function MovementForm({ business, product, kind, onDone }) {
   }
 
   const unit = t(`units.${product.unit}.other`, { qty: '' }).trim() || product.unit
+  // Every movement but a delivery says why (a return, a correction, a loss): the ledger shows it.
+  const needsReason = kind !== 'receive'
   return html`
     <form class="movement" onSubmit=${save}>
       <label for=${`qty-${product.id}`}>
-        ${kind === 'receive' ? t('stock.how_many_came', { unit }) : t('stock.change_by')}
+        ${t(MOVEMENT_QUESTION[kind], { unit })}
       </label>
       <input id=${`qty-${product.id}`} inputmode="decimal" required value=${quantity}
         onInput=${(e) => setQuantity(e.currentTarget.value)} />
       ${
-        kind === 'adjust' &&
+        needsReason &&
         html`<label for=${`reason-${product.id}`}>${t('stock.reason')}</label>
-        <input id=${`reason-${product.id}`} required placeholder=${t('stock.reason_hint')} value=${reason}
+        <input id=${`reason-${product.id}`} required maxlength="200" placeholder=${t(REASON_HINT[kind])} value=${reason}
           onInput=${(e) => setReason(e.currentTarget.value)} />`
       }
       ${error && html`<p class="problem" role="alert">${error}</p>`}
       <div class="row">
-        <button class="button primary" type="submit" disabled=${busy || !quantity.trim() || (kind === 'adjust' && !reason.trim())}>
+        <button class="button primary" type="submit" disabled=${busy || !quantity.trim() || (needsReason && !reason.trim())}>
           ${busy ? t('common.saving') : t('common.save')}
         </button>
         <button class="button secondary" type="button" onClick=${onDone} disabled=${busy}>${t('common.cancel')}</button>
