@@ -2,7 +2,8 @@
 
 Consumers come from the contracts registry, filled when the worker imports every service's jobs
 module. When every consumer has applied an event that a producer sent through its outbox, the
-dispatcher sends `EventApplied` back, so the producer stops re-sending it (services/CONTRACTS.md).
+dispatcher delivers `EventApplied` to the producer (in the same job; queued only if that fails),
+so the producer stops re-sending it (services/CONTRACTS.md).
 """
 
 from __future__ import annotations
@@ -65,11 +66,21 @@ def deliver(envelope: dict[str, Any]) -> int:
 
 
 def _acknowledge(event_id: str, name: str, producer: str) -> None:
-    """Best effort: a lost acknowledgement only makes the producer re-send, and consumers are idempotent."""
+    """Best effort: a lost acknowledgement only makes the producer re-send, and consumers are idempotent.
+
+    The acknowledgement is delivered here, in the job that applied the event (this worker has every
+    service's consumers), and queued as a job of its own only if that fails: a queued one doubled
+    the jobs per event, and the worker fell behind the sales it was deducting stock for."""
     job = get_current_job()
     if job is None:
         return  # called outside a worker: nothing to send through
+    ack = seal(EventApplied(event_id, name, producer), f"ack-{producer}-{event_id}")
     try:
-        send(seal(EventApplied(event_id, name, producer), f"ack-{producer}-{event_id}"), job.connection)
+        deliver(ack)
+        return
+    except Exception:  # noqa: BLE001 - the queued acknowledgement below retries it
+        log.warning("could not acknowledge %s %s at once; queued", name, event_id, exc_info=True)
+    try:
+        send(ack, job.connection)
     except Exception:  # noqa: BLE001 - the producer re-sends unacknowledged events
         log.warning("could not acknowledge %s %s", name, event_id, exc_info=True)
