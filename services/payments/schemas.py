@@ -83,6 +83,8 @@ class SaleSchema(Schema):
     customer_phone = fields.String(allow_none=True)
     customer_id = fields.Integer(allow_none=True)
     customer_name = fields.String(attribute="customer.name", allow_none=True)
+    # What their receipt and texts are written in ("sw" or "en").
+    customer_language = fields.String(attribute="customer.language", allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     paid_at = fields.DateTime(allow_none=True)

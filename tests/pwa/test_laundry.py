@@ -83,10 +83,13 @@ def test_a_laundry_order_from_drop_off_to_debt_paid_in_part_and_its_receipt(
     # The order's receipt: shared on WhatsApp with its link, texted, and opened without a login.
     page.evaluate(f"() => {{ location.hash = '{detail.lstrip('#')}' }}")
     receipt = page.get_by_test_id("receipt")
+    # In the customer's language (new customers start in English): the seller switches it here.
+    receipt.get_by_role("group").get_by_role("button").nth(["sw", "en"].index(language)).click()
     whatsapp = receipt.get_by_test_id("whatsapp")
     expect(whatsapp).to_have_attribute("href", re.compile(rf"^https://wa\.me/{number}\?text=.*%2Fr%2F"))
     receipt.locator("button.button.secondary").click()
     expect(receipt.get_by_role("status")).to_be_visible()
+    assert _texts_to(stack, number, f"?lang={language}")  # the texted receipt, in their language
     link = requests.utils.unquote(whatsapp.get_attribute("href")).split(" ")[-1]
     assert link.endswith(f"?lang={language}")
     customer_page = page.context.new_page()

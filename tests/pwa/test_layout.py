@@ -246,6 +246,20 @@ def test_every_screen_fits_the_phone_in_both_languages(stack, big_shop, logins, 
         page.set_viewport_size({"width": width, "height": 780})
         for route, ready in screens.items():
             check(page, route, ready, problems, width, language, axe=width == 360)
+        # The laundry's new-order form (a button opens it): customer search, service, deposit.
+        page.evaluate("(r) => { location.hash = r }", "/laundry")
+        page.locator("main.laundry > button.primary").click()
+        page.locator("#customer-find").fill("0799")
+        check(
+            page,
+            "/laundry",
+            "form.new-order #order-deposit",
+            problems,
+            width,
+            language,
+            axe=width == 360,
+            name="laundry_new",
+        )
         # Home on "All" (every card, the week's chart) and the sale with a full cart.
         page.evaluate("(r) => { location.hash = r }", "/")
         everything = (

@@ -13,7 +13,7 @@ import { Icon } from './icon.js'
  * or have tomtin text it (through the messages queue), in the customer's language.
  */
 export function ReceiptShare({ sale, businessName }) {
-  const [lang, setLang] = useState(language)
+  const [lang, setLang] = useState(() => sale.customer_language ?? language())
   const [phone, setPhone] = useState(sale.customer_phone ? formatPhone(sale.customer_phone) : '')
   const [ready, setReady] = useState(lang === language())
   const [busy, setBusy] = useState(false)

@@ -107,6 +107,12 @@ export function MpesaStatus({ runtime, param }) {
       <div class="row">
         <button class="button secondary" type="button" onClick=${() => navigate('/sell')}>${t('mpesa.new_sale')}</button>
         <button class="button secondary" type="button" onClick=${() => navigate('/')}>${t('nav.home')}</button>
+        ${
+          state === 'paid' &&
+          p?.sale_id &&
+          html`<button class="button secondary" type="button" onClick=${() => navigate(`/sales/${p.sale_id}`)}>
+          <${Icon} name="receipt" size=${20} /> ${t('receipt.show')}</button>`
+        }
       </div>
     </main>
   `
