@@ -46,7 +46,6 @@ class Context:
     stack: object
     tokens: dict[str, str]
     servers: object = None  # bench.deployment.PrivateServers: the deployment's PostgreSQL and Redis
-    bound: object = None  # bench.burst.MemoryBound: the 1 GB cgroup the whole run is in
     repeats: int = REPEATS
 
     def port(self, name: str) -> int:

@@ -63,13 +63,8 @@ def main(argv: list[str]) -> int:
     wanted = [area for arg in argv for area in arg.split(",") if area]
     areas = wanted or [a for a in AREAS if (ROOT / "bench" / f"{a}.py").exists()]
     sys.path[:0] = [str(ROOT / "services"), str(ROOT / "tests")]
-    from bench.burst import MemoryBound
     from bench.deployment import PrivateServers, app_environment
 
-    # Everything from here on runs in a 1 GB memory cgroup (bench/burst.py reads its OOM kills).
-    bound = MemoryBound()
-    if os.environ.get("BENCH_UNBOUNDED") != "1":
-        bound.add([os.getpid()])
     # Its own PostgreSQL and Redis with the small profile's settings, started before support.env
     # reads where they are: their memory is part of the deployment's (bench/memory.py).
     servers = PrivateServers()
@@ -107,7 +102,6 @@ def main(argv: list[str]) -> int:
                 "staff": login(stack.url, "staff", "staff-pass-2026"),
             },
             servers=servers,
-            bound=bound,
         )
         for area in areas:
             module = importlib.import_module(f"bench.{area}")
@@ -118,18 +112,15 @@ def main(argv: list[str]) -> int:
             except Exception as exc:  # noqa: BLE001 - one broken area must not hide the others
                 rows.append(Row(area, f"FAILED: {type(exc).__name__}: {exc}", "", []))
             print(f"bench: {area} took {time.monotonic() - area_started:.0f} s", flush=True)
-            if area == "burst":  # later load generators (the PWA area's Chromium) are not the deployment
-                bound.leave(os.getpid())
     finally:
         if stack is not None:
             stack.stop()
         servers.stop()
-        bound.release()
     settings = ", ".join(f"{k}={v}" for k, v in sorted(app_environment().items()))
     report = (
         f"# tomtin benchmark results\n\nRun {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}; "
         f"whole run {time.monotonic() - started:.0f} s; load on the machine (1/5/15 min) at the end: "
-        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}; memory bound: {bound.how}. Small-VPS profile "
+        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}. Small-VPS profile "
         f"(compose/docker-compose.small.yml: its PostgreSQL and Redis settings on a private PostgreSQL "
         f"and Redis, and {settings}). Each figure is the median of its samples (min–max beside it). "
         f"Produced by `make bench`.\n\n## Targets\n\n{summary(rows)}\n\n## Every figure\n\n{table(rows)}\n"
