@@ -1,5 +1,6 @@
 """The owner adds a product and changes its price from the phone; the next sale uses the new
-price, and the old one stays in the price history; a product's stock history is one tap away. A 360 px phone, English then Swahili."""
+price, and the old one stays in the price history; a product's stock history is one tap away. A 360 px phone, English then Swahili.
+The owner also reprices a refill, and a staff member's next sale on their own phone uses it."""
 
 import pytest
 from playwright.sync_api import expect
@@ -39,6 +40,13 @@ def test_the_owner_adds_a_product_changes_its_price_and_the_next_sale_uses_it(
     expect(sugar.locator(".ledger li")).to_contain_text(["Came in 40"])
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
 
+    pick_business(page, "Water")  # a price staff sell at too
+    refill = page.locator(".product-item").filter(has=page.get_by_role("heading", name="Refill 20 litres"))
+    refill.get_by_label("New price (KES)").fill("60")
+    refill.get_by_role("button", name="Change price").click()
+    expect(refill.locator(".figure")).to_have_text("KES 60.00")
+    pick_business(page, "Shop")  # back to the shop, where the owner sells next
+
     page.get_by_role("button", name="Kiswahili").click()
     expect(page.get_by_role("heading", name="Bidhaa na bei")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
@@ -48,3 +56,13 @@ def test_the_owner_adds_a_product_changes_its_price_and_the_next_sale_uses_it(
     expect(page.get_by_role("status").filter(has_text="The sale is recorded")).to_be_visible()
     context.close()
     assert [s["total"] for s in server_sales(stack, "retail", owner_token)] == ["35.00"]
+
+    # A staff member's next refill, on their own phone, is at the new price.
+    staff_phone = browser.new_context(base_url=stack.url, viewport=NARROW)
+    page = staff_phone.new_page()
+    sign_in(page, logins["staff"])
+    sell_cash(page, "Refill 20 litres")
+    expect(page.get_by_role("status").filter(has_text="The sale is recorded")).to_be_visible()
+    staff_phone.close()
+    [sale] = server_sales(stack, "water", owner_token)
+    assert (sale["total"], sale["created_by"]) == ("60.00", logins["staff"]["user"]["id"])
