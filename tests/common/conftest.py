@@ -11,6 +11,7 @@ import pytest
 from accounts.models import Business, User
 from accounts.models import db as accounts_db
 from payments.models import Customer, ExpenseCategory, MpesaPayment, Sale, SaleLine, Shift
+from payments.message_models import Message
 from payments.models import db as payments_db
 from support.businesses import BUSINESSES
 from support.products import product_with_stock
@@ -76,7 +77,18 @@ def rows(app_for) -> dict[str, int]:
         category = ExpenseCategory(name="Transport")
         shift = Shift(business="water", opened_by=users["staff"], opened_by_name="amina", float=Decimal("0"))
         customer = Customer(phone="254712000001", name="Mama Matrix", credit_limit=Decimal("1000.00"))
-        payments_db.session.add_all([sale, review, unmatched, category, shift, customer])
+        message = Message(
+            business="water",
+            kind="laundry_ready",
+            phone="254712345403",
+            language="en",
+            body="Water Refills: your laundry (ticket 1) is ready for collection.",
+            parts=1,
+            key="matrix-failed",
+            status="failed",
+            failure_reason="invalid_number",
+        )
+        payments_db.session.add_all([sale, review, unmatched, category, shift, customer, message])
         payments_db.session.commit()
         return {
             "product": product_id,
@@ -86,6 +98,7 @@ def rows(app_for) -> dict[str, int]:
             "shift": shift.id,
             "receipt": sale.receipt_token,
             "customer": customer.id,
+            "message": message.id,  # a text message that failed (the owner may send it again)
             **users,
         }
 

@@ -131,6 +131,7 @@ def _url(path: str, rows: dict[str, int]) -> str:
         "user_id": rows["staff"],
         "category_id": rows["category"],
         "shift_id": rows["shift"],
+        "message_id": rows["message"],
         "customer_id": rows["customer"],
         "trans_id": C2B_RECEIPT,
         "refund_id": 1,  # no such refund: the owner gets 404, everyone else is refused first

@@ -112,6 +112,22 @@ def test_an_invalid_number_ends_failed_with_a_plain_reason(app, sms, client, aut
     assert item["reason_text"] == "This number cannot get text messages."
 
 
+def test_the_owner_sends_a_failed_message_again_once(app, sms, client, auth):
+    failed = queue(app, phone="0712345405")  # the account had no credit
+    send_due(app)
+    delivered = queue(app, key="fine")
+    send_due(app)
+    headers = {**auth(), "Idempotency-Key": "5f0c1c9e-3d5e-4b8e-9a51-0c3d2b1a4f10"}
+    first = client.post(f"/api/payments/messages/{failed}/resend", headers=headers)
+    again = client.post(f"/api/payments/messages/{failed}/resend", headers=headers)
+    assert first.status_code == 201 and again.get_json()["id"] == first.get_json()["id"]
+    copy = load(app, first.get_json()["id"])
+    assert (copy.status, copy.body, copy.phone) == ("queued", load(app, failed).body, "254712345405")
+    assert_problem(client.post(f"/api/payments/messages/{delivered}/resend", headers=headers), 409)
+    assert_problem(client.post("/api/payments/messages/999999/resend", headers=headers), 404)
+    assert_problem(client.post(f"/api/payments/messages/{failed}/resend", headers=auth("staff")), 403)
+
+
 def test_a_busy_service_is_retried_with_back_off(app, sms):
     message_id = queue(app, phone="0712345503")  # busy twice, then sent
     assert send_due(app)["retry"] == 1

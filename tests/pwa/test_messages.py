@@ -45,6 +45,8 @@ def test_the_owner_reads_statuses_turns_an_alert_off_and_stops_a_number(stack, l
     expect(page.locator(".month-figures")).to_contain_text("1 message sent")
     expect(page.locator(".month-figures .figure")).to_have_text(re.compile(r"KES\s*0\.80"))
     expect(page.get_by_role("link", name="Add your phone number on the Staff screen to get alerts.")).to_be_visible()
+    page.get_by_role("button", name="Send again").click()  # the failed one, as a new message
+    expect(page.locator(".message-item")).to_have_count(3)
 
     laundry = page.locator("fieldset", has_text="Laundry")
     laundry.get_by_label("Low stock").uncheck()

@@ -732,6 +732,7 @@ export default {
     phone: 'Phone number',
     stop: 'Stop messages',
     allow: 'Allow again',
+    resend: 'Send again',
     wrong_phone: 'Type a phone number like 0712 345 678.',
     source: { reply: 'Replied STOP', owner: 'Stopped by you' },
     status: {

@@ -740,6 +740,7 @@ export default {
     phone: 'Namba ya simu',
     stop: 'Zuia ujumbe',
     allow: 'Ruhusu tena',
+    resend: 'Tuma tena',
     wrong_phone: 'Andika namba ya simu kama 0712 345 678.',
     source: { reply: 'Alijibu STOP', owner: 'Umezuia wewe' },
     status: {

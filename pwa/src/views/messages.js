@@ -4,6 +4,7 @@ import { api } from '../api.js'
 import { useResource } from '../hooks.js'
 import { formatMoment, formatMoney, formatPhone, normalisePhone } from '../format.js'
 import { errorText } from '../error-words.js'
+import { newUuid } from '../outbox.js'
 import { t } from '../i18n/index.js'
 import { DataFoot } from '../components/data-foot.js'
 import { ManageTabs } from './manage-tabs.js'
@@ -36,7 +37,7 @@ export function Messages({ session, runtime }) {
         <h2>${t('messages.list')}</h2>
         ${data.items.length === 0 && html`<p>${t('messages.none')}</p>`}
         <ul class="message-list">
-          ${data.items.map((m) => html`<${MessageItem} key=${m.id} message=${m} />`)}
+          ${data.items.map((m) => html`<${MessageItem} key=${m.id} message=${m} saved=${page.refresh} />`)}
         </ul>
       `
       }
@@ -44,7 +45,22 @@ export function Messages({ session, runtime }) {
   `
 }
 
-function MessageItem({ message }) {
+function MessageItem({ message, saved }) {
+  // One key per message shown: a second tap (or a retry after a lost answer) sends once.
+  const [key] = useState(newUuid)
+  const [state, setState] = useState(null)
+
+  async function resend() {
+    setState({ busy: true })
+    try {
+      await api.json(`/payments/messages/${message.id}/resend`, { method: 'POST', headers: { 'Idempotency-Key': key } })
+      setState({ done: true })
+      saved()
+    } catch (e) {
+      setState({ error: errorText(e) })
+    }
+  }
+
   return html`
     <li class="card message-item">
       <div class="row message-head">
@@ -54,6 +70,12 @@ function MessageItem({ message }) {
       <p class="figure-detail">${t(`messages.kind.${message.kind}`)} · ${formatMoment(message.created_at)}</p>
       <p class="message-body">${message.body}</p>
       ${message.reason && html`<p class="problem">${t(`messages.reason.${message.reason}`)}</p>`}
+      ${
+        message.status === 'failed' &&
+        !state?.done &&
+        html`<button class="button secondary" type="button" disabled=${state?.busy} onClick=${resend}>${t('messages.resend')}</button>`
+      }
+      ${state?.error && html`<p class="problem" role="alert">${state.error}</p>`}
     </li>
   `
 }

@@ -10,11 +10,12 @@ from ..messages_schemas import (
     AlertsChangeSchema,
     AlertsSchema,
     MessagesArgsSchema,
+    MessageSchema,
     MessagesPageSchema,
     OptOutSchema,
 )
 from ..services import messages, messages_alerts
-from .shared import json_doc
+from .shared import idempotency_key, json_doc
 
 bp = Blueprint("messages", __name__, url_prefix="/api/payments", description="Text messages")
 
@@ -36,6 +37,16 @@ def list_messages(args: dict):
         "alert_phones": [phone for _, phone, _ in messages_alerts.owner_phones()],
     }
     return pollable(*encode(MessagesPageSchema().dump(page)), audience="user")
+
+
+@bp.post("/messages/<id:message_id>/resend")
+@login_required("owner")
+@bp.response(201, MessageSchema)
+def resend_message(message_id: int):
+    """Send a message that failed again, as a new message; once per Idempotency-Key (owner).
+    409 for a message that did not fail."""
+    principal = current_principal()
+    return messages.resend(message_id, principal.businesses, str(idempotency_key()), principal.user_id)
 
 
 @bp.put("/businesses/<business>/message-alerts")

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from common import businesses
 from common.db import utcnow
-from common.errors import InvalidInput, NotFound
+from common.errors import Conflict, InvalidInput, NotFound
 from common.phone import InvalidPhone, normalise_phone
 from common.sms_length import sms_parts
 from common.timeutil import NAIROBI
@@ -43,6 +43,7 @@ def queue_message(
     customer_id: int | None = None,
     key: str | None = None,
     created_by: int | None = None,
+    body: str | None = None,
 ) -> Message:
     """Queue one text message, in the caller's transaction (commit it to send).
 
@@ -57,10 +58,11 @@ def queue_message(
         number = normalise_phone(phone)
     except InvalidPhone as exc:
         raise InvalidInput(str(exc), {"phone": [str(exc)]}) from None
-    values = dict(params)
-    if "business_name" not in values:
-        values["business_name"] = businesses.find(db.session, business_id).name
-    body = render(kind, language, values)
+    if body is None:  # (a resend passes the first message's words)
+        values = dict(params)
+        if "business_name" not in values:
+            values["business_name"] = businesses.find(db.session, business_id).name
+        body = render(kind, language, values)
     if key is not None and not (isinstance(key, str) and 0 < len(key) <= MAX_KEY):
         raise InvalidInput("A message key is 1 to 120 characters.", {"key": ["1 to 120 characters"]})
     key = key or f"msg-{uuid.uuid4()}"
@@ -102,6 +104,29 @@ def kick() -> None:
             get_queue("default").enqueue(send_messages, result_ttl=60)
     except Exception:  # noqa: BLE001 - the scheduled sweep sends it
         log.warning("could not kick the message sender", exc_info=True)
+
+
+def resend(message_id: int, codes: tuple[str, ...], request_key: str, actor_id: int | None) -> Message:
+    """The owner sends a message that failed again, as a new message (once per request key)."""
+    first = db.session.get(Message, message_id)
+    if first is None or first.business not in codes:
+        raise NotFound(f"No message {message_id}.")
+    if first.status != "failed":
+        raise Conflict(f"Message {message_id} is {first.status}; only a message that failed is sent again.")
+    copy = queue_message(
+        first.business,
+        first.phone,
+        first.kind,
+        {},
+        first.language,
+        first.customer_id,
+        key=f"resend-{message_id}-{request_key}",
+        created_by=actor_id,
+        body=first.body,
+    )
+    db.session.commit()
+    kick()
+    return copy
 
 
 # --- opt-outs -----------------------------------------------------------------------------

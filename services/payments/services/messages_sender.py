@@ -29,7 +29,7 @@ from ..models import db
 from ..sms import TRANSIENT_CODES, SendAnswer, SmsClient, SmsUnavailable, from_e164
 
 log = logging.getLogger("tomtin.payments.messages")
-BATCH = 20
+BATCH = 10  # x SMS_TIMEOUT_SECONDS stays inside the job's 120 s timeout
 FINAL_REPORTS = {
     "Success": "delivered",
     "Failed": "failed",
