@@ -10,8 +10,8 @@ import pytest
 
 from accounts.models import Business, User
 from accounts.models import db as accounts_db
-from payments.models import Customer, ExpenseCategory, MpesaPayment, Sale, SaleLine, Shift
 from payments.message_models import Message
+from payments.models import Customer, ExpenseCategory, MpesaPayment, Sale, SaleLine, Shift
 from payments.models import db as payments_db
 from support.businesses import BUSINESSES
 from support.products import product_with_stock
