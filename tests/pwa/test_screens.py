@@ -97,9 +97,10 @@ def test_laundry_board_advances_an_order_with_one_tap(stack, shop, logins, owner
     sign_in(page, logins["staff"])
     nav(page, "Laundry")
     received = page.locator('[data-status="received"]')
-    expect(received).to_contain_text(f"Order {sale['reference']}")
+    # The board names an order by the ticket number the customer holds.
+    expect(received).to_contain_text(f"Ticket {sale['ticket']}")
     received.get_by_role("button", name="Washing").click()
-    expect(page.locator('[data-status="washing"]')).to_contain_text(f"Order {sale['reference']}")
+    expect(page.locator('[data-status="washing"]')).to_contain_text(f"Ticket {sale['ticket']}")
     answer = requests.get(
         f"{stack.url}/api/payments/sales/{sale['id']}",
         headers={"Authorization": f"Bearer {owner_token}"},

@@ -18,7 +18,7 @@ from .table import markdown
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make soak")
-    parser.add_argument("--short", action="store_true", help="the short sizes `make test` uses")
+    parser.add_argument("--short", action="store_true", help="small sizes: every scenario in a few minutes")
     parser.add_argument("only", nargs="*", help="scenario function names (default: all)")
     args = parser.parse_args(argv)
     # A stop signal still stops the stack and the private servers (the finally below).

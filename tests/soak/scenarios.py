@@ -263,9 +263,3 @@ SCENARIOS = (
     service_stopped,
 )
 
-# The short soak in `make test` keeps the faults the standard names — a crash, a Redis restart, the
-# database or a service going away — and leaves to `make soak` the three whose short form repeats a
-# dedicated test: a full Redis (tests/common/test_redis_full.py, test_background_faults.py), the callback
-# storm (tests/e2e/test_mpesa_callbacks.py, 1,000 shuffled duplicates) and two devices selling at once
-# (tests/payments/test_undo.py and the sales concurrency tests). `make test` must stay under 15 minutes.
-IN_MAKE_TEST = (worker_killed, redis_restarted, postgres_restarted, service_stopped)
