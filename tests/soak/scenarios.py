@@ -262,4 +262,3 @@ SCENARIOS = (
     two_devices,
     service_stopped,
 )
-
