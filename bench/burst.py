@@ -114,6 +114,14 @@ class MemoryBound:
             self.path.rmdir()
 
 
+def _name(pid: int) -> str:
+    """A process's title (PostgreSQL backends name their role and state there)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ").strip()[:80]
+    except OSError:
+        return str(pid)
+
+
 def _seconds() -> int:
     return int(os.environ.get("BENCH_BURST_SECONDS", "120"))
 
@@ -167,6 +175,7 @@ def _burst(ctx: Context, bound: MemoryBound) -> list[Row]:
     )
     body = {"method": "cash", "lines": [{"product_id": product["id"], "quantity": "1"}]}
     pids = deployment_pids(ctx)
+    names = {pid: _name(pid) for pid in pids}
     stop = time.monotonic() + seconds
     sold, refused, peak = [0], [0], [0.0]
     sampling = threading.Event()
@@ -206,7 +215,7 @@ def _burst(ctx: Context, bound: MemoryBound) -> list[Row]:
         sampler.join()
         kills = bound.oom_kills()
         charged = bound.peak_mb()
-        gone = [pid for pid in pids if not Path(f"/proc/{pid}").exists()]
+        gone = [names[pid] for pid in pids if not Path(f"/proc/{pid}").exists()]
     note = f"{seconds} s; {bound.how}; a fresh small-profile deployment started inside it"
     return [
         Row(
@@ -214,7 +223,7 @@ def _burst(ctx: Context, bound: MemoryBound) -> list[Row]:
             "processes killed for memory (OOM) during the burst",
             "",
             [kills],
-            note=f"{note}; kernel oom_kill count of the group; deployment processes gone afterwards: {len(gone)}",
+            note=f"{note}; kernel oom_kill count of the group; deployment processes gone afterwards: {len(gone)} {gone}",
             command=COMMAND,
         ),
         Row(
