@@ -1,14 +1,14 @@
 """Simulator settings: the dict given to create_app, else environment variables, else defaults."""
 
-import math
 import os
 from dataclasses import dataclass, replace
+
+from simulators.delays import parse_delay
 
 # The passkey Safaricom publishes for the sandbox shortcode 174379.
 SANDBOX_PASSKEY = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919"
 
 # A delay longer than this is a typo, not a scenario.
-MAX_DELAY_SECONDS = 3600.0
 
 TEXT_KEYS = {
     "SIM_CONSUMER_KEY": "consumer_key",
@@ -44,19 +44,6 @@ class Settings:
                 raise ValueError(f"unknown setting {key}")
         parsed = {DELAY_KEYS[key]: parse_delay(key, value) for key, value in changes.items()}
         return replace(self, **parsed)
-
-
-def parse_delay(key: str, value: object) -> float:
-    """A delay in seconds from a number or numeric string, within 0..MAX_DELAY_SECONDS."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(f"{key} must be a number of seconds")
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise ValueError(f"{key} must be a number of seconds") from None
-    if not math.isfinite(seconds) or not 0 <= seconds <= MAX_DELAY_SECONDS:
-        raise ValueError(f"{key} must be between 0 and {MAX_DELAY_SECONDS:g} seconds")
-    return seconds
 
 
 def load_settings(config: dict[str, object] | None = None) -> Settings:

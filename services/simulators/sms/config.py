@@ -4,11 +4,11 @@ The delivery-report and opt-out URLs stand for what an Africa's Talking account 
 dashboard (SMS > SMS Callback URLs): they are not sent with each message.
 """
 
-import math
 import os
 from dataclasses import dataclass, fields, replace
 
-MAX_DELAY_SECONDS = 3600.0
+from simulators.delays import parse_delay
+
 TEXT_KEYS = {
     "SIM_SMS_USERNAME": "username",
     "SIM_SMS_API_KEY": "api_key",
@@ -38,7 +38,7 @@ class Settings:
         parsed: dict[str, object] = {}
         for key, value in changes.items():
             if key in DELAY_KEYS:
-                parsed[DELAY_KEYS[key]] = _delay(key, value)
+                parsed[DELAY_KEYS[key]] = parse_delay(key, value)
             elif key in ("SIM_SMS_REPORT_URL", "SIM_SMS_OPTOUT_URL"):
                 if not isinstance(value, str) or (value and not value.startswith(("http://", "https://"))):
                     raise ValueError(f"{key} must be an http(s) URL or empty")
@@ -46,18 +46,6 @@ class Settings:
             else:
                 raise ValueError(f"unknown setting {key}")
         return replace(self, **parsed)
-
-
-def _delay(key: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError(f"{key} must be a number of seconds")
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise ValueError(f"{key} must be a number of seconds") from None
-    if not math.isfinite(seconds) or not 0 <= seconds <= MAX_DELAY_SECONDS:
-        raise ValueError(f"{key} must be between 0 and {MAX_DELAY_SECONDS:g} seconds")
-    return seconds
 
 
 def load_settings(config: dict[str, object] | None = None) -> Settings:
@@ -68,5 +56,5 @@ def load_settings(config: dict[str, object] | None = None) -> Settings:
         value = config[key] if key in config else os.environ.get(key)
         if value is None or attr not in names:
             continue
-        values[attr] = _delay(key, value) if key in DELAY_KEYS else str(value)
+        values[attr] = parse_delay(key, value) if key in DELAY_KEYS else str(value)
     return Settings(**values)
