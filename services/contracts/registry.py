@@ -53,6 +53,12 @@ class Contract:
 _CONTRACTS: dict[str, Contract] = {}
 _BY_TYPE: dict[type, Contract] = {}
 _CONSUMERS: dict[str, list[Callable[[Any], Any]]] = {}
+# A consumer's batch form, by the consumer's dotted name: the same work for a list of events at once.
+_BATCHES: dict[str, Callable[[list[Any]], Any]] = {}
+
+
+def _dotted(func: Callable[..., Any]) -> str:
+    return f"{func.__module__}.{func.__qualname__}"
 
 
 def contract(
@@ -104,12 +110,31 @@ def consumes(event_type: type) -> Callable[[F], F]:
 
     def declare(func: F) -> F:
         registered = _CONSUMERS.setdefault(entry.name, [])
-        key = f"{func.__module__}.{func.__qualname__}"
-        if key not in {f"{f.__module__}.{f.__qualname__}" for f in registered}:
+        if _dotted(func) not in {_dotted(f) for f in registered}:
             registered.append(func)
         return func
 
     return declare
+
+
+def batch_of(consumer: Callable[..., Any]) -> Callable[[F], F]:
+    """Declare `func` the batch form of `consumer`: it takes a list of that consumer's events and
+    applies them all or none (one transaction), each as idempotently as `consumer` would.
+
+    The dispatcher calls it for a batch of events; if it raises, it falls back to `consumer`, one
+    event at a time, so one bad event neither blocks nor doubles the others.
+    """
+
+    def declare(func: F) -> F:
+        _BATCHES[_dotted(consumer)] = func
+        return func
+
+    return declare
+
+
+def batch_form(consumer: Callable[..., Any]) -> Callable[[list[Any]], Any] | None:
+    """The batch form declared for `consumer` with `@batch_of`, if any."""
+    return _BATCHES.get(_dotted(consumer))
 
 
 def consumers_of(entry: Contract) -> tuple[Callable[[Any], Any], ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from contracts import SalePaid, SaleRefunded, SaleVoided, consumes
+from contracts import SalePaid, SaleRefunded, SaleVoided, batch_of, consumes
 
 from common.job_context import service_job
 from common.periodic import every
@@ -23,6 +23,25 @@ def apply_sale_movements(event: SalePaid) -> int:
     """
     lines = [services.SaleLine(line.sale_line_id, line.product_id, line.quantity) for line in event.lines]
     return services.apply_sale(event.business, event.sale_id, lines)
+
+
+@batch_of(apply_sale_movements)
+@service_job("inventory")
+def apply_sales_movements(events: list[SalePaid]) -> int:
+    """apply_sale_movements for several paid sales in one transaction: all or none, each line once."""
+    return services.apply_sales(
+        [
+            (
+                event.business,
+                event.sale_id,
+                [
+                    services.SaleLine(line.sale_line_id, line.product_id, line.quantity)
+                    for line in event.lines
+                ],
+            )
+            for event in events
+        ]
+    )
 
 
 @consumes(SaleVoided)

@@ -492,6 +492,8 @@ class OutboxEvent(db.Model):
     acked_at = sa.Column(sa.DateTime(timezone=True))
     # Sends tried, refused ones included (a Redis outage) and re-sends of unacknowledged rows.
     attempts = sa.Column(sa.Integer, nullable=False, server_default="0")
+    # The dispatcher job of the batch it was last sent in (NULL: a job of its own, `outbox-<id>`).
+    job_id = sa.Column(sa.String(64))
 
 
 @sa.event.listens_for(sa.orm.Session, "before_flush")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from contracts import SaleChanged, SaleRefunded, SaleVoided, consumes
+from contracts import SaleChanged, SaleRefunded, SaleVoided, batch_of, consumes
 
 from common.job_context import service_job
 from common.periodic import every
+from common.timeutil import business_day
 
 from . import services
 
@@ -19,6 +20,16 @@ log = logging.getLogger("tomtin.reporting.jobs")
 def sales_changed(event: SaleChanged) -> str:
     """A sale or payment changed (from payments' outbox): invalidate, re-roll a closed day."""
     return services.sales_changed(event.business, event.created_at)
+
+
+@batch_of(sales_changed)
+@service_job("reporting")
+def sales_changed_many(events: list[SaleChanged]) -> int:
+    """sales_changed once per business and day among several events (a burst of sales is one day)."""
+    days = {(event.business, business_day(event.created_at)): event for event in events}
+    for event in days.values():
+        services.sales_changed(event.business, event.created_at)
+    return len(days)
 
 
 @consumes(SaleVoided)

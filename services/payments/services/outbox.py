@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 
 import sqlalchemy as sa
 from contracts import (
@@ -20,7 +21,9 @@ from contracts import (
     SaleRefunded,
     SaleVoided,
     SoldLine,
+    UnknownEvent,
     contract_of,
+    named,
     stored,
 )
 from rq import Queue
@@ -28,7 +31,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from common.db import utcnow
-from common.dispatch import send
+from common.dispatch import send, send_batch
 from common.redis_conn import get_queue, queue_redis
 
 from ..models import OutboxEvent, Refund, Sale, db
@@ -36,6 +39,8 @@ from ..models import OutboxEvent, Refund, Sale, db
 log = logging.getLogger("tomtin.payments.outbox")
 PRODUCER = "payments"
 RELAY_BATCH = 200
+# Events per dispatcher job: a relay under load sends a few jobs, which both workers can share.
+EVENTS_PER_JOB = 50
 ACK_TIMEOUT = dt.timedelta(seconds=60)
 # A row re-sent this often without an acknowledgement stops being re-sent: its consumer keeps
 # failing on it (RQ's failed registry says why); the repair job reports it.
@@ -90,12 +95,15 @@ def refund_paid(refund: Refund) -> None:
 
 
 def job_id(row: OutboxEvent) -> str:
-    return f"outbox-{row.id}"
+    """The id of the job that carries this row (a batch's, or the row's own)."""
+    return row.job_id or f"outbox-{row.id}"
 
 
 def relay(batch: int = RELAY_BATCH, ack_timeout: dt.timedelta = ACK_TIMEOUT) -> int:
     """Send unsent rows, and re-send unacknowledged ones whose job was lost; returns how many were sent.
 
+    Rows go in one dispatcher job per queue, up to EVENTS_PER_JOB each (a lone row keeps a job of its
+    own, `outbox-<id>`); each row remembers its job, so the "still in flight?" check finds it.
     Stops at the first refused enqueue (Redis down): the rest wait for the next relay.
     """
     now = utcnow()
@@ -111,30 +119,67 @@ def relay(batch: int = RELAY_BATCH, ack_timeout: dt.timedelta = ACK_TIMEOUT) -> 
         .limit(batch)
         .with_for_update(skip_locked=True)
     ).all()
-    sent = 0
+    statuses: dict[str, bool] = {}  # rows of one batch share its job: look it up once
+    due = []
     for row in rows:
-        if row.sent_at is not None and _in_flight(row):
+        if row.sent_at is not None and _in_flight(row, statuses):
             row.sent_at = now  # slow, not lost: look again after another timeout
             continue
-        row.attempts += 1
+        due.append(row)
+    sent = 0
+    for chunk in _chunks(due):
+        for row in chunk:
+            row.attempts += 1
+        envelopes = [stored(row.event, row.version, row.payload, str(row.id), PRODUCER) for row in chunk]
+        chunk_job = (
+            f"outbox-{chunk[0].id}" if len(chunk) == 1 else f"outbox-{chunk[0].id}-{uuid.uuid4().hex[:8]}"
+        )
         try:
-            send(
-                stored(row.event, row.version, row.payload, str(row.id), PRODUCER), queue_redis(), job_id(row)
+            if len(chunk) == 1:
+                send(envelopes[0], queue_redis(), chunk_job)
+            else:
+                send_batch(envelopes, queue_redis(), chunk_job)
+        except Exception:  # noqa: BLE001 - Redis down: keep the rows for the next relay
+            log.warning(
+                "enqueue refused; outbox rows from %s wait for the next relay", chunk[0].id, exc_info=True
             )
-        except Exception:  # noqa: BLE001 - Redis down: keep the row for the next relay
-            log.warning("enqueue refused; outbox row %s waits for the next relay", row.id, exc_info=True)
             break
-        if row.sent_at is not None:
-            log.warning("outbox row %s (%s) not acknowledged: re-sent", row.id, row.event)
-        row.sent_at = now
-        sent += 1
+        for row in chunk:
+            if row.sent_at is not None:
+                log.warning("outbox row %s (%s) not acknowledged: re-sent", row.id, row.event)
+            row.sent_at = now
+            row.job_id = None if len(chunk) == 1 else chunk_job
+        sent += len(chunk)
     db.session.commit()
     return sent
 
 
-def _in_flight(row: OutboxEvent) -> bool:
+def _chunks(rows: list[OutboxEvent]) -> list[list[OutboxEvent]]:
+    """Rows by their contract's queue, in id order, at most EVENTS_PER_JOB to a chunk."""
+    by_queue: dict[str, list[OutboxEvent]] = {}
+    for row in rows:
+        try:
+            queue = named(row.event).queue
+        except UnknownEvent:
+            queue = "default"  # the dispatcher fails it there, visibly; it must not hold the others up
+        by_queue.setdefault(queue, []).append(row)
+    return [
+        queued[start : start + EVENTS_PER_JOB]
+        for queued in by_queue.values()
+        for start in range(0, len(queued), EVENTS_PER_JOB)
+    ]
+
+
+def _in_flight(row: OutboxEvent, statuses: dict[str, bool]) -> bool:
+    key = job_id(row)
+    if key not in statuses:
+        statuses[key] = _job_in_flight(key)
+    return statuses[key]
+
+
+def _job_in_flight(key: str) -> bool:
     try:
-        job = Job.fetch(job_id(row), connection=queue_redis())
+        job = Job.fetch(key, connection=queue_redis())
     except NoSuchJobError:
         return False
     status = job.get_status()
@@ -156,6 +201,20 @@ def acknowledge(event_id: str) -> bool:
     )
     db.session.commit()
     return result.rowcount == 1
+
+
+def acknowledge_many(event_ids: list[str]) -> int:
+    """acknowledge for several rows in one statement; returns how many were newly delivered."""
+    ids = sorted({int(event_id) for event_id in event_ids if event_id.isdigit()})
+    if not ids:
+        return 0
+    result = db.session.execute(
+        sa.update(OutboxEvent)
+        .where(OutboxEvent.id.in_(ids), OutboxEvent.acked_at.is_(None))
+        .values(acked_at=utcnow())
+    )
+    db.session.commit()
+    return result.rowcount
 
 
 def kick() -> None:
