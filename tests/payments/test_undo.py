@@ -20,7 +20,7 @@ STAFF = 7
 
 
 def _deliver(app) -> None:
-    """Relay the outbox and work the queues, as the scheduler and worker would (kicks are debounced)."""
+    """Relay the outbox and work the queues, as the scheduler and worker would (a kick waits for a worker)."""
     with app.app_context():
         jobs.relay_outbox()
     run_queued()

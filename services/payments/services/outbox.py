@@ -45,8 +45,12 @@ ACK_TIMEOUT = dt.timedelta(seconds=60)
 # A row re-sent this often without an acknowledgement stops being re-sent: its consumer keeps
 # failing on it (RQ's failed registry says why); the repair job reports it.
 MAX_SENDS = 20
+# Set while a kicked relay waits in its queue; the relay clears it as it starts. A commit kicks a
+# relay only when none waits: one that waits will see the commit (it reads the rows after clearing).
+# The old 300 ms debounce dropped the kicks of the last commits before a quiet spell, whose rows then
+# waited up to 2 s for the scheduled relay. The TTL only matters if a waiting relay is lost.
 KICK_KEY = "tomtin:payments:relay-kick"
-KICK_DEBOUNCE_MS = 300
+KICK_TTL_MS = 10_000
 _IN_FLIGHT = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
 
 
@@ -106,6 +110,7 @@ def relay(batch: int = RELAY_BATCH, ack_timeout: dt.timedelta = ACK_TIMEOUT) -> 
     own, `outbox-<id>`); each row remembers its job, so the "still in flight?" check finds it.
     Stops at the first refused enqueue (Redis down): the rest wait for the next relay.
     """
+    _rearm_kick()
     now = utcnow()
     overdue = sa.and_(
         OutboxEvent.acked_at.is_(None),
@@ -218,14 +223,22 @@ def acknowledge_many(event_ids: list[str]) -> int:
 
 
 def kick() -> None:
-    """Best effort: ask a worker to relay now, so stock moves promptly (the schedule is the backstop)."""
+    """Best effort: ask a worker to relay now, unless a relay already waits (the schedule is the backstop)."""
     try:
-        if queue_redis().set(KICK_KEY, b"1", nx=True, px=KICK_DEBOUNCE_MS):
+        if queue_redis().set(KICK_KEY, b"1", nx=True, px=KICK_TTL_MS):
             from ..jobs import relay_outbox  # jobs imports this module: resolve the entry point at call time
 
             get_queue("payments-high").enqueue(relay_outbox, result_ttl=60)
     except Exception:  # noqa: BLE001 - the scheduled relay will pick the rows up
         log.warning("could not kick the outbox relay", exc_info=True)
+
+
+def _rearm_kick() -> None:
+    """A relay starts: rows committed from now on need a relay of their own, so let the next kick queue one."""
+    try:
+        queue_redis().delete(KICK_KEY)
+    except Exception:  # noqa: BLE001 - Redis down: nothing can be sent anyway, the key expires
+        log.warning("could not re-arm the relay kick", exc_info=True)
 
 
 def prune(keep_days: int = 7) -> int:
