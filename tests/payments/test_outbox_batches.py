@@ -142,3 +142,16 @@ def test_a_commit_kicks_a_relay_unless_one_waits_and_a_starting_relay_rearms_the
         jobs.relay_outbox()  # a relay starts: a commit after it needs a relay of its own
         _sell(products, 1)
         assert len(queued("payments-high")) == 2
+
+
+def test_a_full_relay_kicks_the_next_one_so_a_backlog_drains_without_the_schedule(app, app_for, products):
+    with app.app_context():
+        _sell(products, 3)
+        queue_connection().delete("rq:queue:payments-high")  # the kicked relay: not wanted here
+        assert outbox.relay(batch=4) == 4
+        assert [job.func for job in queued("payments-high")] == [jobs.relay_outbox]
+    run_queued()  # that relay sends the last two rows; it found fewer than a full batch: no more kicks
+    assert queued("payments-high") == []
+    assert _stock(app_for, products["B20"]) == Decimal("21.000")
+    with app.app_context():
+        assert all(row.acked_at is not None for row in _rows())

@@ -156,6 +156,8 @@ def relay(batch: int = RELAY_BATCH, ack_timeout: dt.timedelta = ACK_TIMEOUT) -> 
             row.job_id = None if len(chunk) == 1 else chunk_job
         sent += len(chunk)
     db.session.commit()
+    if len(rows) == batch:
+        kick()  # more rows may wait: a backlog drains relay after relay, not one batch per schedule
     return sent
 
 
