@@ -30,6 +30,27 @@ ISSUER = "tomtin-accounts"
 ROLES = ("owner", "staff")
 
 
+# Why a token is refused, by reason: the 401's detail. The reason itself travels in the
+# X-Token-Refusal header, so the gateway, which refuses tokens on accounts' word (its session check,
+# gateway/README.md), answers in the same words (its map of these lives in nginx.conf.template).
+REFUSALS = {
+    "missing": "Log in first: send 'Authorization: Bearer <token>'.",
+    "invalid": "The token is not valid.",
+    "expired": "The token has expired; log in again.",
+    "logged-out": "This token was logged out; log in again.",
+    "ended": "Your account was changed or disabled; log in again.",
+}
+
+
+class TokenRefused(Unauthorized):
+    """401 for a missing, invalid, expired, logged-out or ended token; names the reason in a header."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(REFUSALS[reason])
+        self.reason = reason
+        self.headers = {"X-Token-Refusal": reason}
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is calling: taken from a verified token."""
@@ -84,11 +105,11 @@ def decode_token(secret: str, token: str) -> Principal:
             options={"require": ["exp", "sub", "jti", "role"]},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise Unauthorized("The token has expired; log in again.") from exc
+        raise TokenRefused("expired") from exc
     except jwt.PyJWTError as exc:
-        raise Unauthorized("The token is not valid.") from exc
+        raise TokenRefused("invalid") from exc
     if claims["role"] not in ROLES:
-        raise Unauthorized("The token is not valid.")
+        raise TokenRefused("invalid")
     return Principal(
         user_id=int(claims["sub"]),
         username=claims.get("name", ""),
@@ -132,7 +153,7 @@ def end_sessions(user_id: int, first_valid: int, ttl_seconds: int) -> None:
 
 
 def _refusal(principal: Principal) -> str | None:
-    """Why a verified token is no longer accepted (logged out, or its user's sessions ended)."""
+    """Why a verified token is no longer accepted: "logged-out", "ended" (its user's sessions), or None."""
     try:
         revoked, first_valid = cache_redis().mget(
             _revoked_key(principal.token_id), _sessions_key(principal.user_id)
@@ -141,9 +162,9 @@ def _refusal(principal: Principal) -> str | None:
         log.warning("denylist unavailable; accepting unexpired token", exc_info=True)
         return None
     if revoked:
-        return "This token was logged out; log in again."
+        return "logged-out"
     if first_valid is not None and principal.session < int(first_valid):
-        return "Your account was changed or disabled; log in again."
+        return "ended"
     return None
 
 
@@ -154,11 +175,11 @@ def current_principal() -> Principal:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise Unauthorized("Log in first: send 'Authorization: Bearer <token>'.")
+        raise TokenRefused("missing")
     principal = decode_token(current_app.extensions["tomtin"]["settings"].secret_key, token.strip())
     refusal = _refusal(principal)
     if refusal:
-        raise Unauthorized(refusal)
+        raise TokenRefused(refusal)
     g.principal = principal
     return principal
 

@@ -8,6 +8,8 @@ import uuid
 import pytest
 import requests
 
+from common.auth import REFUSALS
+from support.problems import assert_problem
 from support.products import product_with_stock
 
 from .conftest import upstream_hits
@@ -88,11 +90,16 @@ def test_no_valid_token_never_reads_or_writes_the_cache(gateway, products, user_
 
     forged = token_for("owner", ["water"]).rsplit(".", 1)[0] + "." + "A" * 43
     expired = token_for("owner", ["water"], ttl=-10)
-    for token in (forged, expired, None, "not-a-jwt"):
+    # A token accounts refuses is refused by the gateway before the cache, in accounts' words.
+    for token, reason in ((forged, "invalid"), (expired, "expired"), ("not-a-jwt", "invalid")):
         response = get(gateway, path, token)
-        assert response.status_code == 401
-        assert response.headers["X-Cache-Status"] == "BYPASS"
-        assert "Refill" not in response.text
+        assert assert_problem(response, 401)["detail"] == REFUSALS[reason]
+        assert "X-Cache-Status" not in response.headers
+    # No token at all: nothing to check, the service answers itself, past the cache.
+    response = get(gateway, path)
+    assert response.status_code == 401
+    assert response.headers["X-Cache-Status"] == "BYPASS"
+    assert "Refill" not in response.text
 
 
 def test_error_answers_are_not_cached(gateway, user_token, bust):
