@@ -95,10 +95,6 @@ def tls(env: Mapping[str, str]) -> dict[str, str]:
 def settings(run_dir: Path, env: Mapping[str, str] | None = None) -> dict[str, str]:
     """Placeholder values: explicit GATEWAY_* settings, else local development defaults."""
     env = os.environ if env is None else env
-    secret = env.get("SECRET_KEY", "")
-    if len(secret) < 32:
-        # The njs token check needs the services' key; without it nothing could be cached.
-        raise GatewayConfigError("SECRET_KEY (the services' signing key, 32+ characters) must be set")
     host = env.get("UPSTREAM_HOST", "127.0.0.1")
     login_rate = _checked(env, "GATEWAY_LOGIN_RATE", "5r/m", RATE)
     access_log = env.get("GATEWAY_ACCESS_LOG", "/dev/stdout json")
@@ -112,8 +108,6 @@ def settings(run_dir: Path, env: Mapping[str, str] | None = None) -> dict[str, s
     default_listen = "443 ssl http2" if tls_values["TLS_DIRECTIVES"] else plain_listen
     return {
         "RUN_DIR": str(run_dir),
-        "GATEWAY_DIR": str(HERE),
-        "NJS_MODULE": env.get("GATEWAY_NJS_MODULE", "/usr/lib/nginx/modules/ngx_http_js_module.so"),
         "LISTEN": env.get("GATEWAY_LISTEN", default_listen),
         "WORKER_PROCESSES": env.get("GATEWAY_WORKERS", "auto"),
         "MIME_TYPES": env.get("GATEWAY_MIME_TYPES", "/etc/nginx/mime.types"),

@@ -1,6 +1,6 @@
 """accounts HTTP API: login and sessions, one's own password and PIN, the owner's businesses and staff."""
 
-from flask import current_app
+from flask import current_app, request
 from flask_smorest import Blueprint
 
 from common.audit import AuditEntrySchema, AuditQuerySchema
@@ -67,11 +67,7 @@ def me():
 @login_required()
 def session():
     """204 while the caller's token is valid, not logged out and its user's sessions not ended."""
-    # The gateway asks this for every token its micro-cache sees (gateway/README.md) and keys its
-    # cache by who the token says the caller is: "<user id>:<role>:<business,...>".
-    principal = current_principal()
-    claims = f"{principal.user_id}:{principal.role}:{','.join(principal.businesses)}"
-    return None, 204, {"X-Token-Claims": claims}
+    return None, 204, services.session_headers(current_principal(), request.headers["Authorization"])
 
 
 @bp.put("/me/language")

@@ -5,7 +5,9 @@ No Flask request here. The owner's set-up (businesses, staff) is in `owner.py`.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Iterable
 
@@ -86,6 +88,22 @@ def get_user(user_id: int) -> User:
     if user is None or not user.active:
         raise Unauthorized("This account no longer exists.")
     return user
+
+
+def session_headers(principal: Principal, authorization: str) -> dict[str, str]:
+    """What the gateway keeps of a token accounts accepted (gateway/README.md, "Who is asking").
+
+    X-Token-Claims names the caller for its micro-cache key. X-Token-Digest binds that to the very
+    Authorization header checked here: its MD5 (base64url, nginx's secure_link form; second-preimage
+    resistance is what matters, and the token's HMAC was verified here) and the token's expiry, so
+    a header with the same claims part and another signature gets no claims, and none past expiry.
+    """
+    businesses = ",".join(principal.businesses)
+    digest = base64.urlsafe_b64encode(hashlib.md5(authorization.encode()).digest()).rstrip(b"=").decode()
+    return {
+        "X-Token-Claims": f"{principal.user_id}:{principal.role}:{businesses}",
+        "X-Token-Digest": f"{digest},{int(principal.expires_at.timestamp())}",
+    }
 
 
 def refresh(principal: Principal, secret: str, ttl_seconds: int) -> dict:
