@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(nginx libnginx-mod-http-js chromium postgresql redis-server wrk openssl iproute2 python3-venv)
+APT_PACKAGES=(nginx chromium postgresql redis-server wrk openssl iproute2 python3-venv)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -1,8 +1,13 @@
 """accounts API: login, me, logout, and bad input in the shared error shape."""
 
+import base64
+import hashlib
+
 import pytest
 
 from accounts.services import create_user
+from common.auth import REFUSALS, decode_token, revoke
+from support.env import SECRET
 from support.problems import assert_problem
 
 
@@ -72,6 +77,39 @@ def test_logout_revokes_the_token(client):
     assert_problem(client.get("/api/auth/session", headers=headers), 401)  # what the gateway asks
 
 
+def test_the_session_check_names_the_claims_bound_to_the_exact_header(client):
+    # What the gateway keeps for a second per token (gateway/README.md, "Who is asking").
+    token = login(client).get_json()["token"]
+    header = f"Bearer {token}"
+    answer = client.get("/api/auth/session", headers={"Authorization": header})
+    assert answer.status_code == 204
+    principal = decode_token(SECRET, token)
+    assert answer.headers["X-Token-Claims"] == f"{principal.user_id}:staff:water"
+    digest, expires = answer.headers["X-Token-Digest"].split(",")
+    # nginx's secure_link form: base64url MD5 without padding, then the expiry in epoch seconds.
+    assert digest == base64.urlsafe_b64encode(hashlib.md5(header.encode()).digest()).decode().rstrip("=")
+    assert int(expires) == int(principal.expires_at.timestamp())
+
+
+def test_a_refused_token_names_the_reason(app_for, client, token_for):
+    token = login(client).get_json()["token"]
+    refused = {
+        "missing": None,
+        "invalid": token.rsplit(".", 1)[0] + "." + "A" * 43,
+        "expired": token_for("staff", ["water"], ttl=-10),
+    }
+    for reason, bad in refused.items():
+        headers = {"Authorization": f"Bearer {bad}"} if bad else {}
+        answer = client.get("/api/auth/session", headers=headers)
+        assert assert_problem(answer, 401)["detail"] == REFUSALS[reason]
+        assert answer.headers["X-Token-Refusal"] == reason
+        assert "X-Token-Claims" not in answer.headers
+    with app_for("accounts").app_context():
+        revoke(decode_token(SECRET, token))
+    answer = client.get("/api/auth/session", headers={"Authorization": f"Bearer {token}"})
+    assert answer.headers["X-Token-Refusal"] == "logged-out"
+
+
 def test_deactivated_user_token_stops_working(app_for, client):
     from accounts.models import User, db
 
@@ -80,7 +118,9 @@ def test_deactivated_user_token_stops_working(app_for, client):
     with app_for("accounts").app_context():
         db.session.query(User).filter_by(username="amina").one().active = False
         db.session.commit()
-    assert_problem(client.get("/api/auth/me", headers=headers), 401)  # ... until the user is deactivated
+    answer = client.get("/api/auth/me", headers=headers)
+    assert_problem(answer, 401)  # ... until the user is deactivated
+    assert answer.headers["X-Token-Refusal"] == "ended"
 
 
 def auth(client) -> dict:

@@ -7,6 +7,7 @@ import pytest
 import requests
 
 from accounts.services import create_user
+from common.auth import REFUSALS
 from support.problems import assert_problem
 
 pytestmark = pytest.mark.e2e
@@ -55,6 +56,7 @@ def test_a_disabled_users_tokens_get_401_everywhere_within_2_s(gateway, app_for,
         seen.append(kept.headers["X-Cache-Status"])
         for token in (phone, tablet):
             for path in PATHS:
-                assert_problem(_get(gateway, path + (bust if path == PATHS[0] else ""), token), 401)
+                refused = _get(gateway, path + (bust if path == PATHS[0] else ""), token)
+                assert assert_problem(refused, 401)["detail"] == REFUSALS["ended"]
         time.sleep(0.2)
     assert {"HIT", "STALE"} & set(seen), seen  # refused while an entry was there to serve

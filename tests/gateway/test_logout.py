@@ -5,6 +5,7 @@ import time
 import pytest
 import requests
 
+from common.auth import REFUSALS
 from support.problems import assert_problem
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +32,7 @@ def test_a_logged_out_token_gets_401_even_while_others_keep_the_entry_warm(gatew
         kept = _get(gateway, path, stayer)
         assert kept.status_code == 200
         seen.append(kept.headers["X-Cache-Status"])
-        assert_problem(_get(gateway, path, leaver), 401)
+        assert assert_problem(_get(gateway, path, leaver), 401)["detail"] == REFUSALS["logged-out"]
         time.sleep(0.2)
     assert {"HIT", "STALE"} & set(seen), seen  # the leaver was refused while an entry was there to serve
 

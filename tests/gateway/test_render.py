@@ -57,6 +57,15 @@ def test_development_render_is_plain_http_without_hsts(env, tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_the_gateway_needs_no_signing_key_and_no_njs(env, tmp_path):
+    # Accounts verifies tokens for it (README.md, "Who is asking"): the key stays with the services.
+    env.delenv("SECRET_KEY")
+    conf = render.render(tmp_path / "gw")
+    assert "load_module" not in conf.read_text()
+    result = nginx_test(conf)
+    assert result.returncode == 0, result.stderr
+
+
 def test_rates_and_limits_are_settings(env, tmp_path):
     env.setenv("GATEWAY_LOGIN_RATE", "10r/m")
     env.setenv("GATEWAY_LOGIN_BURST", "2")
