@@ -10,6 +10,7 @@ from flask_sqlalchemy import SQLAlchemy
 
 from .cache import cache, cache_config
 from .config import Settings
+from .db import drop_hung_up_connections
 from .errors import register_error_handlers
 from .health import health_blueprint
 from .ids import IdConverter, id_param_schema
@@ -30,7 +31,6 @@ def create_service_app(
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.database_url,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5},
         TESTING=settings.testing,
         API_TITLE=f"tomtin {settings.service}",
         API_VERSION="1",
@@ -54,6 +54,9 @@ def create_service_app(
 
 def register_extensions(app: Flask, db: SQLAlchemy) -> None:
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            drop_hung_up_connections(engine)
     cache.init_app(app)
 
 
@@ -65,3 +68,4 @@ def register_blueprints(app: Flask, db: SQLAlchemy, blueprints: Iterable[Bluepri
         api.register_blueprint(bp)
     app.register_blueprint(health_blueprint(lambda: db.engine))
     app.extensions["tomtin"]["api"] = api
+
