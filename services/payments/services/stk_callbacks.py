@@ -29,11 +29,24 @@ NO_CHANGE = ("duplicate", "ignored", "unknown payment", UNDER_REVIEW)
 
 
 def store_callback(result: StkResult, raw: str, source_ip: str | None) -> int:
-    """Keep the raw callback of a push we made; NotFound for a CheckoutRequestID we never issued."""
-    known = db.session.scalar(
-        sa.select(MpesaPayment.id).where(MpesaPayment.checkout_request_id == result.checkout_request_id)
+    """Keep the raw callback of a push we made; NotFound for a CheckoutRequestID we never issued.
+
+    One statement both checks the push and inserts the row (the acknowledgement Daraja waits for
+    costs one round trip to PostgreSQL besides BEGIN and COMMIT), and the id comes back with it:
+    reading `callback.id` after the commit would load the expired row again."""
+    checkout = result.checkout_request_id
+    ours = sa.exists().where(MpesaPayment.checkout_request_id == checkout)
+    callback_id = db.session.scalar(
+        sa.insert(MpesaCallback)
+        .from_select(
+            ["checkout_request_id", "raw", "source_ip"],
+            sa.select(
+                sa.literal(checkout, sa.String), sa.literal(raw, sa.Text), sa.literal(source_ip, sa.String)
+            ).where(ours),
+        )
+        .returning(MpesaCallback.id)
     )
-    if known is None:
+    if callback_id is None:
         db.session.rollback()
         log.warning(
             "callback for unknown CheckoutRequestID",
@@ -48,10 +61,8 @@ def store_callback(result: StkResult, raw: str, source_ip: str | None) -> int:
             },
         )
         raise NotFound("Unknown CheckoutRequestID.")
-    callback = MpesaCallback(checkout_request_id=result.checkout_request_id, raw=raw, source_ip=source_ip)
-    db.session.add(callback)
     db.session.commit()
-    return callback.id
+    return callback_id
 
 
 def apply_callback(callback_id: int) -> str:
