@@ -83,8 +83,10 @@ def remember(dataset: str, scope: str, key: str, ttl: int, build: Callable[[], A
     """Return the cached value for (dataset, scope, key), or build and store it."""
     if ttl <= 0:
         raise ValueError("every cache entry needs a positive TTL")
+    if not current_app.config.get("TOMTIN_CACHE_ENABLED", True):
+        return build()  # without a Redis round trip for a generation nothing will read
     gen = generation(dataset, scope)
-    if gen is None or not current_app.config.get("TOMTIN_CACHE_ENABLED", True):
+    if gen is None:
         return build()
     full_key = f"{dataset}:{scope}:{gen}:{key}"
     try:

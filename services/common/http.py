@@ -32,8 +32,11 @@ def encode(payload: dict[str, Any]) -> tuple[bytes, str]:
     the cache entry is rebuilt, so a polling phone keeps getting cheap 304s.
     """
     data = {key: value for key, value in payload.items() if key != "as_of"}
-    etag = '"' + hashlib.sha256(_dumps(data)).hexdigest()[:32] + '"'
-    return _dumps({**data, "as_of": payload.get("as_of") or now_iso()}), etag
+    encoded = _dumps(data)
+    etag = '"' + hashlib.sha256(encoded).hexdigest()[:32] + '"'
+    # The body is the same document with `as_of` added last: the data is serialised once.
+    as_of = b'"as_of":' + _dumps(payload.get("as_of") or now_iso())
+    return encoded[:-1] + (b"," if data else b"") + as_of + b"}", etag
 
 
 def _etag_matches(etag: str) -> bool:

@@ -1,6 +1,7 @@
 """Shared helpers: money, business days, ETags."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -43,3 +44,15 @@ def test_etag_ignores_as_of_but_follows_data():
     assert b'"as_of"' in body1 and etag1.startswith('"')
     fresh, _ = encode({"items": [1, 2]})
     assert b'"as_of"' in fresh  # a payload without one gets the time of encoding
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"items": [{"b": "1.50", "a": None}], "as_of": "2026-10-01T08:00:00.000Z"}, {"as_of": "x"}, {"n": 0}],
+)
+def test_the_body_is_the_payload_with_its_as_of(payload):
+    body, _ = encode(payload)
+    decoded = json.loads(body)
+    as_of = decoded.pop("as_of")
+    assert as_of == payload["as_of"] if "as_of" in payload else as_of.endswith("Z")
+    assert decoded == {key: value for key, value in payload.items() if key != "as_of"}
