@@ -1,10 +1,10 @@
 """accounts HTTP API: login and sessions, one's own password and PIN, the owner's businesses and staff."""
 
 from flask import current_app, request
-from flask_smorest import Blueprint
 
 from common.audit import AuditEntrySchema, AuditQuerySchema
 from common.auth import current_principal, login_required, public, revoke
+from common.openapi import Blueprint
 
 from . import owner, services
 from .schemas import (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import Flask
+from flask.sessions import SessionInterface
 from flask_smorest import Blueprint
 from flask_sqlalchemy import SQLAlchemy
 
@@ -28,6 +29,7 @@ def create_service_app(
 ) -> Flask:
     """Build a service's Flask app from validated settings, its db and its blueprints."""
     app = Flask(settings.service)
+    app.session_interface = NoCookieSession()
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.database_url,
@@ -69,3 +71,13 @@ def register_blueprints(app: Flask, db: SQLAlchemy, blueprints: Iterable[Bluepri
     app.register_blueprint(health_blueprint(lambda: db.engine))
     app.extensions["tomtin"]["api"] = api
 
+
+class NoCookieSession(SessionInterface):
+    """The services answer bearer tokens and never use Flask's cookie session, which Flask would
+    otherwise open (a signing serializer built, the cookies parsed) on every request."""
+
+    def open_session(self, app: Flask, request: object) -> None:
+        return None  # Flask then uses its null session, which refuses any write
+
+    def save_session(self, app: Flask, session: object, response: object) -> None:
+        return None

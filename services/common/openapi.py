@@ -12,12 +12,14 @@ from __future__ import annotations
 import http
 from typing import Any
 
+import flask_smorest
 from apispec import BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
+from webargs.flaskparser import FlaskParser
 
 from .auth import PUBLIC
 from .errors import PROBLEM_MIME
@@ -47,6 +49,29 @@ class ProblemSchema(Schema):
     instance = fields.String(allow_none=True)
     request_id = fields.String(allow_none=True)
     errors = fields.Dict(keys=fields.String(), metadata={"description": "Messages per field."})
+
+
+class SchemaReusingParser(FlaskParser):
+    """webargs builds a schema given as a class anew for every request it parses; this builds
+    each once (a schema keeps nothing between loads), which was a few percent of a poll's CPU."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._schemas: dict[type[Schema], Schema] = {}
+
+    def _get_schema(self, argmap: Any, req: Any) -> Schema:
+        if isinstance(argmap, type) and issubclass(argmap, Schema):
+            schema = self._schemas.get(argmap)
+            if schema is None:
+                schema = self._schemas[argmap] = argmap()
+            return schema
+        return super()._get_schema(argmap, req)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """The services' blueprints: flask-smorest's, parsing arguments with SchemaReusingParser."""
+
+    ARGUMENTS_PARSER = SchemaReusingParser()
 
 
 class ServiceApi(Api):

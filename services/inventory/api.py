@@ -3,12 +3,11 @@
 import datetime as dt
 from functools import partial
 
-from flask_smorest import Blueprint
-
 from common.audit import AuditEntrySchema, AuditQuerySchema
 from common.auth import check_business, current_principal, login_required
 from common.cache import TTL
 from common.http import cached_pollable, encode, pollable
+from common.openapi import Blueprint
 
 from . import services
 from .schemas import (

@@ -1,11 +1,11 @@
 """reporting HTTP API: the dashboard (anyone, their businesses) and reports (owner only)."""
 
 from flask import Response
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from common.auth import check_business, current_principal, login_required
 from common.http import encode, pollable
+from common.openapi import Blueprint
 
 from . import services
 from .export import report_csv

@@ -6,10 +6,10 @@ owner sees and may close every shift, staff only their own.
 """
 
 from flask import jsonify
-from flask_smorest import Blueprint
 
 from common.auth import check_business, current_principal, login_required
 from common.http import encode, pollable
+from common.openapi import Blueprint
 
 from ..cashup_schemas import (
     CategoryCreateSchema,

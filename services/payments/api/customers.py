@@ -6,11 +6,10 @@ them (the till needs it), whatever business they work at.
 """
 
 from flask import jsonify
-from flask_smorest import Blueprint
 
 from common.auth import check_business, current_principal, login_required
 from common.http import encode, pollable
-from common.openapi import IDEMPOTENCY_KEY
+from common.openapi import IDEMPOTENCY_KEY, Blueprint
 
 from ..customer_schemas import (
     CreditLimitSchema,

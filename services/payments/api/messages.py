@@ -1,10 +1,9 @@
 """payments HTTP API for text messages (owner only): the Messages screen's list, the month's
 count and cost, the alert switches and the numbers that get no messages."""
 
-from flask_smorest import Blueprint
-
 from common.auth import check_business, current_principal, login_required
 from common.http import encode, pollable
+from common.openapi import Blueprint
 
 from ..messages_schemas import (
     AlertsChangeSchema,

@@ -11,10 +11,10 @@ import hmac
 import logging
 
 from flask import current_app, request
-from flask_smorest import Blueprint
 
 from common.auth import public
 from common.errors import InvalidInput, NotFound
+from common.openapi import Blueprint
 
 from ..services import messages, messages_sender
 from ..sms import from_e164

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Response, current_app, jsonify
-from flask_smorest import Blueprint
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from marshmallow import Schema, fields, validate
 
 from common.auth import current_principal, login_required, public
-from common.openapi import IDEMPOTENCY_KEY
+from common.openapi import IDEMPOTENCY_KEY, Blueprint
 
 from ..messages_schemas import MessageSchema
 from ..receipt_words import DEFAULT_LANGUAGE, LANGUAGES

@@ -2,14 +2,13 @@
 the owner's review, C2B and the audit trail."""
 
 from flask import jsonify
-from flask_smorest import Blueprint
 
 from common.audit import AuditEntrySchema, AuditQuerySchema
 from common.auth import check_business, current_principal, login_required
 from common.cache import TTL
 from common.delta import iso
 from common.http import cached_pollable, encode, pollable
-from common.openapi import IDEMPOTENCY_KEY
+from common.openapi import IDEMPOTENCY_KEY, Blueprint
 
 from ..schemas import (
     AttachSchema,

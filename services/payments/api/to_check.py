@@ -2,10 +2,9 @@
 unmatched till/paybill payment recorded as a sale of its own, and a refund under review settled.
 (Resolving a payment and attaching a C2B payment to a sale are in sales.py, beside the payments.)"""
 
-from flask_smorest import Blueprint
-
 from common.auth import check_business, current_principal, login_required
 from common.http import encode, pollable
+from common.openapi import Blueprint
 
 from ..schemas import C2BSaleSchema, RefundResolveSchema, RefundSchema, SaleSchema, ToCheckSchema
 from ..services import c2b_sale, refund_review, to_check

@@ -10,11 +10,11 @@ import hmac
 import logging
 
 from flask import current_app, request
-from flask_smorest import Blueprint
 
 from common.auth import public
 from common.errors import InvalidInput, NotFound
 from common.jsonbody import BadJson, loads
+from common.openapi import Blueprint
 
 from ..callbacks import BadCallback, parse_c2b, parse_stk
 from ..services import c2b, daraja_refunds, stk_callbacks
