@@ -21,7 +21,7 @@ _WATERMARK = sa.text(
 )
 
 
-def watermark(session: Session) -> dt.datetime:
+def watermark(session: Session | sa.Connection) -> dt.datetime:
     """A safe `as_of` for a delta listing; call it before the data query."""
     return session.scalar(_WATERMARK)
 

@@ -14,6 +14,7 @@ from .products import (
     list_products,
     list_stock,
     price_history,
+    reading,
     update_product,
     watermark,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "list_products",
     "list_stock",
     "price_history",
+    "reading",
     "record_movement",
     "repair_stock_levels",
     "update_product",

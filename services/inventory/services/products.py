@@ -8,7 +8,9 @@ transaction commits late (see the function).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -28,10 +30,18 @@ DATASETS = ("products", "stock", "low_stock", "movements", "prices")
 EDITABLE = ("name", "unit", "reorder_level", "active")
 
 
-def watermark() -> dt.datetime:
+def watermark(conn: sa.Connection | None = None) -> dt.datetime:
     """A delta cursor that never skips a late-committing write (see common.delta); call it
-    BEFORE the data query."""
-    return delta.watermark(db.session)
+    BEFORE the data query (on the same connection as the query, if one is given)."""
+    return delta.watermark(conn or db.session)
+
+
+@contextlib.contextmanager
+def reading() -> Iterator[sa.Connection]:
+    """A connection of its own for reads that need no ORM objects (the pollable lists): no
+    session to set up and close around them, and it goes back to the pool as soon as they are done."""
+    with db.engine.connect() as conn:
+        yield conn
 
 
 def claim_xid() -> None:
@@ -49,18 +59,34 @@ def _valid_id(product_id: int) -> bool:
     return 0 < product_id <= MAX_ID
 
 
-def list_products(business: str, changed_since: dt.datetime | None = None) -> list[Product]:
-    """Products of one business, active first then by name; with changed_since, only changed ones."""
-    query = sa.select(Product).where(Product.business == business)
+# Built once (each poll ran them): building a statement cost about what running it did.
+_PRODUCTS = (
+    sa.select(*Product.__table__.columns)
+    .where(Product.business == sa.bindparam("business"))
+    .order_by(Product.active.desc(), Product.name, Product.id)
+)
+# >=, not >: a row stamped exactly at the cursor must come again; the phone dedupes by id.
+_PRODUCTS_SINCE = _PRODUCTS.where(Product.updated_at >= sa.bindparam("since"))
+
+
+def list_products(
+    business: str, changed_since: dt.datetime | None = None, conn: sa.Connection | None = None
+) -> list[sa.Row]:
+    """Products of one business, active first then by name; with changed_since, only changed ones.
+
+    Read-only rows with a product's attributes, not ORM objects (loading those took about as long
+    as the rest of a poll); on `conn` if given, else in the session."""
+    query, params = (_PRODUCTS, {"business": business})
     if changed_since is not None:
-        # >=, not >: a row stamped exactly at the cursor must come again; the phone dedupes by id.
-        query = query.where(Product.updated_at >= changed_since)
-    return list(db.session.scalars(query.order_by(Product.active.desc(), Product.name, Product.id)))
+        query, params = (_PRODUCTS_SINCE, {**params, "since": changed_since})
+    return (conn or db.session).execute(query, params).all()
 
 
-def list_stock(business: str, changed_since: dt.datetime | None = None) -> list[Product]:
+def list_stock(
+    business: str, changed_since: dt.datetime | None = None, conn: sa.Connection | None = None
+) -> list[sa.Row]:
     """Stock-tracked products of one business (deactivated ones included, so phones drop them)."""
-    return [p for p in list_products(business, changed_since) if p.track_stock]
+    return [p for p in list_products(business, changed_since, conn) if p.track_stock]
 
 
 def list_low_stock(business: str) -> list[Product]:
@@ -183,7 +209,7 @@ def change_cost(product_id: int, cost: Decimal, actor: Principal) -> list[CostHi
     return cost_history(product_id, actor)
 
 
-def list_product_costs(business: str, actor: Principal) -> list[Product]:
+def list_product_costs(business: str, actor: Principal) -> list[sa.Row]:
     """Every product of a business with its cost (owner only: staff do not see margins)."""
     _require_owner(actor)
     return list_products(business)
