@@ -15,9 +15,13 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+# pg_stat_activity is this function joined to pg_database and pg_authid for names; asking the
+# function itself for the same rows (this database's, by oid) costs PostgreSQL under half the CPU,
+# and this runs on every delta poll that misses the cache.
 _WATERMARK = sa.text(
-    "SELECT least(clock_timestamp(), (SELECT min(xact_start) FROM pg_stat_activity "
-    "WHERE backend_xid IS NOT NULL AND datname = current_database()))"
+    "SELECT least(clock_timestamp(), (SELECT min(s.xact_start) FROM pg_stat_get_activity(NULL) s "
+    "WHERE s.backend_xid IS NOT NULL "
+    "AND s.datid = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())))"
 )
 
 
