@@ -21,7 +21,9 @@ def test_a_connection_the_server_ended_is_replaced_not_used(app_for):
         first = _backend_pid(engine)
         assert _backend_pid(engine) == first  # pooled and reused while it lives
         # What a PostgreSQL restart or an idle-session timeout does to every pooled connection.
-        admin = sa.create_engine(admin_url(), poolclass=sa.pool.NullPool)
+        # Autocommit: PostgreSQL keeps one pg_stat_activity snapshot per transaction, so polling
+        # inside one transaction would see the ended backend for ever (this failed a CI run).
+        admin = sa.create_engine(admin_url(), poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             assert conn.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
             deadline = time.monotonic() + 5
