@@ -25,7 +25,9 @@ function CustomerList({ runtime }) {
   const [text, setText] = useState('')
   const typed = text.trim()
   const url = typed.length >= 2 ? `/payments/customers?q=${encodeURIComponent(typed)}` : '/payments/customers'
-  const list = useResource(runtime.poller, 'payments', url)
+  // Past the gateway's one-second cache: a customer just added from a sale or a laundry order
+  // must be on the list at once, not after the next 15 s poll (an owner's screen, rarely open).
+  const list = useResource(runtime.poller, 'payments', url, { fresh: true })
   return html`
     <main class="screen customers">
       <h1>${t('customers.title')}</h1>
