@@ -36,21 +36,19 @@ class NoConsumer(LookupError):
 
 def send(envelope: dict[str, Any], connection: Redis, job_id: str | None = None) -> None:
     """Enqueue the dispatcher for an envelope on its contract's queue."""
-    Queue(named(envelope["event"]).queue, connection=connection).enqueue(
-        deliver,
-        envelope,
-        job_id=job_id,
-        retry=Retry(max=3, interval=[1, 5, 30]),
-        result_ttl=RESULT_TTL,
-        failure_ttl=FAILURE_TTL,
-    )
+    _enqueue(deliver, envelope, envelope["event"], connection, job_id)
 
 
 def send_batch(envelopes: list[dict[str, Any]], connection: Redis, job_id: str | None = None) -> None:
     """Enqueue one dispatcher job for several envelopes, on the queue of the first one's contract."""
-    Queue(named(envelopes[0]["event"]).queue, connection=connection).enqueue(
-        deliver_batch,
-        envelopes,
+    _enqueue(deliver_batch, envelopes, envelopes[0]["event"], connection, job_id)
+
+
+def _enqueue(job, payload: object, event: str, connection: Redis, job_id: str | None) -> None:
+    """One dispatcher job on the event's contract queue, retried and kept as every delivery is."""
+    Queue(named(event).queue, connection=connection).enqueue(
+        job,
+        payload,
         job_id=job_id,
         retry=Retry(max=3, interval=[1, 5, 30]),
         result_ttl=RESULT_TTL,
