@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import multiprocessing
+import time
 import uuid
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
+from common import delta
 from common.errors import Conflict, Forbidden, InvalidInput, NotFound
 from inventory import services
 from inventory.models import PriceHistory, Product, StockMovement, db
@@ -146,6 +148,40 @@ def test_a_write_committed_after_the_cursor_is_still_in_the_next_delta(make_prod
         conn.commit()
     writer.dispose()
     assert [p.id for p in services.list_products("retail", cursor)] == [product.id]
+
+
+def _write_from_another_process(product_id: int, reorder: int) -> None:
+    """A change committed through an engine of its own, as the worker's would be."""
+    writer = sa.create_engine(service_environment()["INVENTORY_DATABASE_URL"], poolclass=sa.pool.NullPool)
+    with writer.begin() as conn:
+        conn.execute(sa.text("SELECT pg_current_xact_id()"))
+        conn.execute(
+            sa.text("UPDATE products SET reorder_level = :r, updated_at = clock_timestamp() WHERE id = :id"),
+            {"id": product_id, "r": reorder},
+        )
+    writer.dispose()
+
+
+def test_a_reused_cursor_still_brings_a_change_committed_elsewhere(make_product):
+    product = make_product()
+    cursor = services.watermark()
+    _write_from_another_process(product.id, 7)
+    reused = services.watermark()
+    assert reused == cursor  # within delta.REUSE_SECONDS, and no commit of this process between
+    assert [p.reorder_level for p in services.list_products("retail", reused)] == [Decimal("7.000")]
+
+
+def test_a_commit_of_this_process_or_the_time_limit_takes_a_new_cursor(make_product, owner, monkeypatch):
+    product = make_product()
+    cursor = services.watermark()
+    services.update_product(product.id, {"name": "Sugar 2 kg"}, owner)
+    after_own_write = services.watermark()
+    assert after_own_write > cursor
+    assert services.list_products("retail", after_own_write) == []  # its own write is not sent back
+    monkeypatch.setattr(delta, "REUSE_SECONDS", 0.05)
+    _write_from_another_process(product.id, 3)
+    time.sleep(0.06)
+    assert services.watermark() > after_own_write
 
 
 def test_delta_returns_only_changed_rows_including_deactivated(make_product, owner):

@@ -39,8 +39,10 @@ def watermark(conn: sa.Connection | None = None) -> dt.datetime:
 @contextlib.contextmanager
 def reading() -> Iterator[sa.Connection]:
     """A connection of its own for reads that need no ORM objects (the pollable lists): no
-    session to set up and close around them, and it goes back to the pool as soon as they are done."""
-    with db.engine.connect() as conn:
+    session to set up and close around them, and it goes back to the pool as soon as they are done.
+    In autocommit, so no BEGIN and ROLLBACK round trips: each read takes its own snapshot, and the
+    watermark, read first, is older than the list's snapshot as common.delta asks."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         yield conn
 
 
