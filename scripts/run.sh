@@ -13,6 +13,10 @@ set -a
 set +a
 export PYTHONPATH="$PWD/services"
 export GATEWAY_RUN_DIR="$PWD/.run/gateway"
+# The gateway's caches in memory where there is a /dev/shm (gateway/render.py: cache_dir).
+if [ -z "${GATEWAY_CACHE_DIR:-}" ] && [ -w /dev/shm ]; then
+    export GATEWAY_CACHE_DIR="/dev/shm/tomtin-gateway-$(id -u)"
+fi
 .venv/bin/python -m common.migrate all
 for service in accounts inventory payments; do .venv/bin/python -m "$service.demo"; done
 .venv/bin/python gateway/render.py "$GATEWAY_RUN_DIR" >/dev/null

@@ -78,6 +78,18 @@ def test_build_files_and_commands_point_at_real_code():
             assert (ROOT / "services" / (module.replace(".", "/") + ".py")).exists(), name
 
 
+def test_the_gateway_keeps_its_caches_in_memory():
+    """A tmpfs where the container's render puts them (gateway/render.py cache_dir: RUN_DIR/cache)."""
+    gateway = load()["services"]["gateway"]
+    dockerfile = (ROOT / "compose" / "gateway.Dockerfile").read_text()
+    run_dir = re.search(r"render\.py (\S+)", dockerfile).group(1)
+    assert [mount.split(":")[0] for mount in gateway["tmpfs"]] == [f"{run_dir}/cache"]
+    size = re.search(r"size=(\d+)m", gateway["tmpfs"][0]).group(1)
+    nginx = (ROOT / "gateway" / "nginx.conf.template").read_text()
+    kept = sum(int(mb) for mb in re.findall(r"proxy_cache_path .* max_size=(\d+)m", nginx))
+    assert kept <= int(size), "nginx would fill the tmpfs before its own limits"
+
+
 def test_secrets_have_no_defaults():
     text = COMPOSE.read_text()
     assert "SECRET_KEY" not in text  # comes from .env only

@@ -40,10 +40,10 @@ def test_a_logged_out_token_gets_401_even_while_others_keep_the_entry_warm(gatew
 def test_the_logout_check_never_stores_a_bearer_token(gateway, user_token, bust):
     token = user_token("quiet", "staff", ["water"])
     assert _get(gateway, PRODUCTS + bust, token).status_code == 200
-    for folder in ("cache", "session"):
-        for entry in (gateway.run_dir / "gateway" / folder).rglob("*"):
-            if entry.is_file():
-                assert token.encode() not in entry.read_bytes()
+    stored = [entry for entry in gateway.cache_dir.rglob("*") if entry.is_file()]
+    assert {entry.relative_to(gateway.cache_dir).parts[0] for entry in stored} == {"micro", "session"}
+    for entry in stored:
+        assert token.encode() not in entry.read_bytes()
 
 
 def test_polls_go_on_while_accounts_is_down(gateway, user_token, bust):

@@ -85,6 +85,8 @@ def test_rates_and_limits_are_settings(env, tmp_path):
         ("GATEWAY_MPESA_ALLOW", "196.201.214.300"),
         ("GATEWAY_MPESA_ALLOW_MODE", "block"),
         ("GATEWAY_TLS_CERT", "/only/the/cert.pem"),
+        ("GATEWAY_CACHE_DIR", "relative/cache"),
+        ("GATEWAY_CACHE_DIR", "/dev/shm/two words"),
     ],
 )
 def test_bad_settings_stop_the_render_naming_the_setting(env, tmp_path, name, value):
@@ -116,3 +118,14 @@ def test_gateway_gives_up_idle_upstream_connections_before_the_services_do(env, 
         assert idle, f"upstream {name} keeps nginx's default of 60 s"
         assert int(idle.group(1)) < gunicorn["keepalive"], name
     assert nginx_test(tmp_path / "gw" / "nginx.conf").returncode == 0
+
+
+def test_the_caches_go_where_gateway_cache_dir_says(env, tmp_path):
+    text = render.render(tmp_path / "gw").read_text()
+    assert f"proxy_cache_path {tmp_path / 'gw' / 'cache'}/micro " in text  # by default, in the run dir
+    memory = tmp_path / "shm" / "tomtin-gateway"
+    env.setenv("GATEWAY_CACHE_DIR", str(memory))
+    text = render.render(tmp_path / "gw2").read_text()
+    assert f"proxy_cache_path {memory}/micro " in text and f"proxy_cache_path {memory}/session " in text
+    assert memory.is_dir() and not (tmp_path / "gw2" / "cache").exists()
+    assert nginx_test(tmp_path / "gw2" / "nginx.conf").returncode == 0

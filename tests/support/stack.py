@@ -108,6 +108,17 @@ def procfile() -> dict[str, str]:
     return entries
 
 
+def memory_folder(prefix: str) -> Path | None:
+    """A new folder in /dev/shm (memory), as production keeps the gateway's caches on a tmpfs
+    (compose); None where there is none to write to."""
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=prefix, dir="/dev/shm"))
+    except OSError:
+        return None
+    folder.chmod(0o755)  # nginx workers run unprivileged
+    return folder
+
+
 class Stack:
     """The running system; `url` is the gateway, `port(name)` a service's own port."""
 
@@ -120,6 +131,8 @@ class Stack:
         for var in PORT_VARS:
             self.env[var] = str(free_port())
         self.env["GATEWAY_RUN_DIR"] = str(self.run_dir / "gateway")
+        self.cache_dir = memory_folder("tomtin-gateway-") or self.run_dir / "gateway" / "cache"
+        self.env["GATEWAY_CACHE_DIR"] = str(self.cache_dir)
         self.env["GATEWAY_ACCESS_LOG"] = "off"
         self.env["GATEWAY_WORKERS"] = "2"
         self.env["WEB_CONCURRENCY"] = "1"
@@ -228,3 +241,4 @@ class Stack:
         for name in list(self.procs):
             self.stop_process(name)
         shutil.rmtree(self.run_dir, ignore_errors=True)
+        shutil.rmtree(self.cache_dir, ignore_errors=True)
