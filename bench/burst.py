@@ -25,7 +25,7 @@ from pathlib import Path
 
 import requests
 
-from bench.deployment import ROOT, PrivateServers, app_environment
+from bench.deployment import ROOT, PrivateServers, app_environment, process_environments
 from bench.harness import Context, Row, login, wrk
 from bench.memory import deployment_pids, memory_mb
 from support import database
@@ -143,6 +143,7 @@ def run(ctx: Context) -> list[Row]:
         skip = {"scheduler"} if profile.get("WORKER_WITH_SCHEDULER") == "1" else set()
         stack = Stack(only=tuple(name for name in procfile() if name not in skip))
         stack.env.update(profile)
+        stack.process_env.update(process_environments())
         stack.env.pop("PGAPPNAME", None)
         stack.start()
         for service in ("accounts", "inventory", "payments"):

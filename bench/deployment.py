@@ -48,6 +48,20 @@ def app_environment() -> dict[str, str]:
     return {k: str(v) for k, v in small_profile()["services"]["worker"]["environment"].items()}
 
 
+def process_environments() -> dict[str, dict[str, str]]:
+    """What the small profile sets for one app service beyond app_environment() (inventory's
+    two workers), by the stack's process name."""
+    common = app_environment()
+    services = small_profile()["services"]
+    found = {}
+    for name, service in services.items():
+        env = {k: str(v) for k, v in (service.get("environment") or {}).items()}
+        own = {k: v for k, v in env.items() if common.get(k) != v and k != "WORKER_WITH_SCHEDULER"}
+        if own:
+            found[name] = own
+    return found
+
+
 def _unused_port() -> int:
     """A port below the ephemeral range nobody listens on (support.stack.free_port's rule; that
     module cannot be imported yet: it reads the servers' addresses when it is)."""

@@ -63,7 +63,7 @@ def main(argv: list[str]) -> int:
     wanted = [area for arg in argv for area in arg.split(",") if area]
     areas = wanted or [a for a in AREAS if (ROOT / "bench" / f"{a}.py").exists()]
     sys.path[:0] = [str(ROOT / "services"), str(ROOT / "tests")]
-    from bench.deployment import PrivateServers, app_environment
+    from bench.deployment import PrivateServers, app_environment, process_environments
 
     # Its own PostgreSQL and Redis with the small profile's settings, started before support.env
     # reads where they are: their memory is part of the deployment's (bench/memory.py).
@@ -88,6 +88,7 @@ def main(argv: list[str]) -> int:
         skip = {"scheduler"} if profile.get("WORKER_WITH_SCHEDULER") == "1" else set()
         stack = Stack(only=tuple(name for name in procfile() if name not in skip))
         stack.env.update(profile)
+        stack.process_env.update(process_environments())
         stack.env.pop("PGAPPNAME")
         stack.start()
         for service in ("accounts", "inventory", "payments"):
@@ -117,6 +118,10 @@ def main(argv: list[str]) -> int:
             stack.stop()
         servers.stop()
     settings = ", ".join(f"{k}={v}" for k, v in sorted(app_environment().items()))
+    settings += "".join(
+        f"; {name}: " + ", ".join(f"{k}={v}" for k, v in sorted(env.items()))
+        for name, env in sorted(process_environments().items())
+    )
     report = (
         f"# tomtin benchmark results\n\nRun {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}; "
         f"whole run {time.monotonic() - started:.0f} s; load on the machine (1/5/15 min) at the end: "

@@ -173,10 +173,17 @@ def test_postgres_connections_cover_every_pool():
     args = doc["services"]["postgres"]["command"]
     settings = dict(a.split("=", 1) for a in args if "=" in a)
     env = doc["services"]["worker"]["environment"]
-    per_process = int(env["DB_POOL_SIZE"]) + int(env["DB_MAX_OVERFLOW"])
+
+    def pool(service: dict) -> int:
+        return int(service["DB_POOL_SIZE"]) + int(service["DB_MAX_OVERFLOW"])
+
     # Each gunicorn worker and each RQ worker may open a full pool per service it serves (the RQ
     # workers run every service's jobs); the scheduler and a backup take a few more.
-    web = 4 * int(env["WEB_CONCURRENCY"]) * per_process
+    web_envs = [
+        doc["services"][name]["environment"] for name in ("accounts", "inventory", "payments", "reporting")
+    ]
+    web = sum(int(e["WEB_CONCURRENCY"]) * pool(e) for e in web_envs)
+    assert web > 4 * pool(env)  # inventory's own settings were read, not the common ones
     workers = int(env["WORKER_PROCESSES"]) * 4 * 2  # one thread: at most a couple per service engine
     assert int(settings["max_connections"]) >= web + workers + 5, settings
 

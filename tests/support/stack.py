@@ -136,6 +136,9 @@ class Stack:
         self.env["GATEWAY_ACCESS_LOG"] = "off"
         self.env["GATEWAY_WORKERS"] = "2"
         self.env["WEB_CONCURRENCY"] = "1"
+        # Settings for one process only, over self.env (the bench gives inventory the small
+        # profile's two workers: bench.deployment.process_environments).
+        self.process_env: dict[str, dict[str, str]] = {}
         self.procs: dict[str, subprocess.Popen] = {}
         self.url = f"http://127.0.0.1:{self.env['GATEWAY_PORT']}"
         # payments calls this stack's simulator, which calls back through this stack's gateway.
@@ -174,7 +177,7 @@ class Stack:
         self.procs[name] = subprocess.Popen(
             self._command(command),
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **self.process_env.get(name, {})},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
