@@ -162,6 +162,20 @@ def _write_from_another_process(product_id: int, reorder: int) -> None:
     writer.dispose()
 
 
+def test_rows_read_through_the_driver_equal_sqlalchemys(make_product, owner):
+    """The pollable lists read on a connection go round SQLAlchemy (common.db.fetch_all)."""
+    make_product(sku="SUGAR", stock="2.5", reorder="1")
+    gone = make_product(sku="SALT", price="45.50")
+    services.update_product(gone.id, {"active": False}, owner)
+    through_session = services.list_products("retail")
+    with services.reading() as conn:
+        through_driver = services.list_products("retail", conn=conn)
+        since = services.list_products("retail", through_session[0].updated_at, conn=conn)
+    assert [tuple(row) for row in through_driver] == [tuple(row) for row in through_session]
+    assert [row._fields for row in through_driver][0] == tuple(through_session[0]._fields)
+    assert {row.sku for row in since} <= {"SUGAR", "SALT"} and len(through_driver) == 2
+
+
 def test_a_reused_cursor_still_brings_a_change_committed_elsewhere(make_product):
     product = make_product()
     cursor = services.watermark()

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from common import audit, delta
 from common.auth import Principal, check_business
 from common.cache import invalidate
+from common.db import fetch_all
 from common.errors import Conflict, Forbidden, NotFound
 from common.ids import MAX_ID
 
@@ -77,11 +78,12 @@ def list_products(
     """Products of one business, active first then by name; with changed_since, only changed ones.
 
     Read-only rows with a product's attributes, not ORM objects (loading those took about as long
-    as the rest of a poll); on `conn` if given, else in the session."""
+    as the rest of a poll); on `conn` if given (straight through the driver: common.db.fetch_all),
+    else in the session."""
     query, params = (_PRODUCTS, {"business": business})
     if changed_since is not None:
         query, params = (_PRODUCTS_SINCE, {**params, "since": changed_since})
-    return (conn or db.session).execute(query, params).all()
+    return fetch_all(conn, query, params) if conn is not None else db.session.execute(query, params).all()
 
 
 def list_stock(
