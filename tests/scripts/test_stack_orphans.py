@@ -1,15 +1,19 @@
-"""A test run killed with SIGKILL leaves its stack running; the next Stack must stop it, and only it."""
+"""A test run killed with SIGKILL leaves its stack running (and its gateway cache in memory); the next
+Stack must stop (remove) it, and only it."""
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
-from support.stack import OWNER_VAR, stop_orphans
+from support.stack import CACHE_PREFIX, OWNER_VAR, stop_orphans
 
 pytestmark = pytest.mark.unit
 
@@ -61,3 +65,20 @@ def test_stack_of_a_killed_run_is_stopped_and_a_live_ones_is_not():
                 os.kill(pid, signal.SIGKILL)
         live_owner.kill()
         live_owner.wait()
+
+
+@pytest.mark.skipif(not os.access("/dev/shm", os.W_OK), reason="no /dev/shm to keep caches in")
+def test_the_gateway_cache_of_a_killed_run_is_removed_and_a_live_ones_is_kept():
+    dead_owner, _ = _start_owner()
+    dead_owner.kill()
+    dead_owner.wait()
+    orphan = Path(tempfile.mkdtemp(prefix=f"{CACHE_PREFIX}{dead_owner.pid}-", dir="/dev/shm"))
+    kept = Path(tempfile.mkdtemp(prefix=f"{CACHE_PREFIX}{os.getpid()}-", dir="/dev/shm"))
+    (orphan / "micro").mkdir()
+    try:
+        stop_orphans()
+        assert not orphan.exists()
+        assert kept.exists(), "a cache whose run still goes on is not ours to remove"
+    finally:
+        shutil.rmtree(orphan, ignore_errors=True)
+        shutil.rmtree(kept, ignore_errors=True)

@@ -77,7 +77,20 @@ def stop_orphans() -> list[int]:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
         stopped.append(pid)
+    _remove_orphan_caches()
     return stopped
+
+
+# The gateway caches a Stack keeps in memory: "<prefix><starter's pid>-<random>" in /dev/shm.
+CACHE_PREFIX = "tomtin-gateway-"
+
+
+def _remove_orphan_caches() -> None:
+    """Memory held by the gateway caches of stacks whose starter died (a killed test run)."""
+    for folder in Path("/dev/shm").glob(f"{CACHE_PREFIX}*-*"):
+        starter = folder.name.removeprefix(CACHE_PREFIX).split("-", 1)[0]
+        if starter.isdigit() and not _alive(int(starter)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 # Below Linux's ephemeral range (32768+): a port the kernel hands out with bind(0) can be
@@ -131,7 +144,7 @@ class Stack:
         for var in PORT_VARS:
             self.env[var] = str(free_port())
         self.env["GATEWAY_RUN_DIR"] = str(self.run_dir / "gateway")
-        self.cache_dir = memory_folder("tomtin-gateway-") or self.run_dir / "gateway" / "cache"
+        self.cache_dir = memory_folder(f"{CACHE_PREFIX}{os.getpid()}-") or self.run_dir / "gateway" / "cache"
         self.env["GATEWAY_CACHE_DIR"] = str(self.cache_dir)
         self.env["GATEWAY_ACCESS_LOG"] = "off"
         self.env["GATEWAY_WORKERS"] = "2"
