@@ -12,11 +12,9 @@ import requests
 import sqlalchemy as sa
 
 from accounts.services import create_user
-from inventory.models import Product
-from inventory.models import db as inventory_db
 from payments.models import MpesaCallback, MpesaPayment
 from payments.models import db as payments_db
-from support.products import product_with_stock
+from support.products import product_with_stock, stock_level
 
 pytestmark = pytest.mark.e2e
 
@@ -66,11 +64,6 @@ def bottle() -> int:
     return product_with_stock("water", "Bottle 20 L", "450.00", "100", sku="B20").id
 
 
-def _stock(app_for, product_id: int) -> Decimal:
-    with app_for("inventory").app_context():
-        return inventory_db.session.scalar(sa.select(Product.stock_level).where(Product.id == product_id))
-
-
 def _wait(predicate, timeout: float, what: str):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -118,9 +111,9 @@ def test_every_simulator_outcome_ends_in_the_right_state(stack, owner, sim, bott
         assert states[suffix]["result_code"] == code or code is None, suffix
     assert "amount mismatch" in states["940"]["review_reason"]
     paid = sum(1 for s in OUTCOMES.values() if s[1] == "paid")
-    _wait(lambda: _stock(app_for, bottle) == Decimal(100 - paid), 20, "stock to move")
+    _wait(lambda: stock_level(bottle) == Decimal(100 - paid), 20, "stock to move")
     time.sleep(2.5)  # late and duplicate callbacks, and relays, have had their chance to double-move
-    assert _stock(app_for, bottle) == Decimal(100 - paid)
+    assert stock_level(bottle) == Decimal(100 - paid)
     with app_for("payments").app_context():
         checkout = payments_db.session.scalar(
             sa.select(MpesaPayment.checkout_request_id).where(MpesaPayment.id == sales["910"][1])
@@ -176,4 +169,4 @@ def test_c2b_payment_through_the_simulator_pays_the_sale_it_names(stack, owner, 
         "unmatched",
     )
     assert [p["amount"] for p in unmatched] == ["450.00"]
-    _wait(lambda: _stock(app_for, bottle) == Decimal(99), 15, "stock to move once")
+    _wait(lambda: stock_level(bottle) == Decimal(99), 15, "stock to move once")

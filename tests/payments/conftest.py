@@ -8,9 +8,10 @@ import uuid
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.serving import make_server
 
-from payments.models import MpesaPayment, Sale
+from payments.models import MpesaPayment, OutboxEvent, Sale
 from payments.models import db as payments_db
 from support.env import MPESA_WEBHOOK_SECRET
 from support.mpesa_data import stk_body  # noqa: F401 - the payments tests take it from here
@@ -148,3 +149,9 @@ def daraja(app, sim):
     sim.app.test_client().post("/simulator/reset")
     yield sim
     ext["mpesa"] = original
+
+
+def outbox_rows() -> list[OutboxEvent]:
+    """Every outbox row, oldest first, read afresh."""
+    payments_db.session.expire_all()
+    return payments_db.session.scalars(sa.select(OutboxEvent).order_by(OutboxEvent.id)).all()

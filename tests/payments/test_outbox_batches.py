@@ -19,21 +19,11 @@ from payments.models import OutboxEvent, db
 from payments.services import outbox
 from payments.services.sales import record_sale
 from support.jobs import queue_connection, queued, run_queued
+from support.products import stock_level
+
+from .conftest import outbox_rows
 
 NOW = dt.timedelta(0)
-
-
-def _rows() -> list[OutboxEvent]:
-    db.session.expire_all()
-    return db.session.scalars(sa.select(OutboxEvent).order_by(OutboxEvent.id)).all()
-
-
-def _stock(app_for, product_id: int) -> Decimal:
-    from inventory.models import Product
-    from inventory.models import db as inventory_db
-
-    with app_for("inventory").app_context():
-        return inventory_db.session.get(Product, product_id).stock_level
 
 
 def _sale_movements(app_for, product_id: int) -> int:
@@ -57,7 +47,7 @@ def test_rows_go_in_one_batch_job_per_queue_and_each_is_applied_and_acknowledged
     with app.app_context():
         _sell(products, 5)
         assert jobs.relay_outbox() == 10
-        rows = _rows()
+        rows = outbox_rows()
     [stock] = queued("default")
     [report] = queued("reporting")
     assert stock.func is deliver_batch and report.func is deliver_batch
@@ -66,10 +56,10 @@ def test_rows_go_in_one_batch_job_per_queue_and_each_is_applied_and_acknowledged
     ]
     assert {r.job_id for r in rows} == {stock.id, report.id}
     run_queued()
-    assert _stock(app_for, products["B20"]) == Decimal("19.000")
+    assert stock_level(products["B20"]) == Decimal("19.000")
     assert _sale_movements(app_for, products["B20"]) == 5
     with app.app_context():
-        assert all(row.acked_at is not None for row in _rows())
+        assert all(row.acked_at is not None for row in outbox_rows())
 
 
 def test_a_redelivered_batch_moves_stock_once(app, app_for, products):
@@ -84,10 +74,10 @@ def test_a_redelivered_batch_moves_stock_once(app, app_for, products):
         assert outbox.relay(ack_timeout=NOW) == 6  # finished jobs, no acknowledgement: sent again
     run_queued()
     deliver_batch(batch.args[0])  # and the first batch once more, by hand
-    assert _stock(app_for, products["B20"]) == Decimal("21.000")
+    assert stock_level(products["B20"]) == Decimal("21.000")
     assert _sale_movements(app_for, products["B20"]) == 3
     with app.app_context():
-        assert all(row.acked_at is not None for row in _rows())
+        assert all(row.acked_at is not None for row in outbox_rows())
 
 
 def test_one_bad_event_in_a_batch_neither_blocks_nor_doubles_the_others(app, app_for, products):
@@ -97,17 +87,17 @@ def test_one_bad_event_in_a_batch_neither_blocks_nor_doubles_the_others(app, app
         outbox.emit(SalePaid(999, "water", (SoldLine(999, products["SUG"], Decimal("1")),)))
         db.session.commit()
         _sell(products, 1)
-        third = _rows()[-2]  # the third sale's stock event, of a version newer than this code: refused
+        third = outbox_rows()[-2]  # the third sale's stock event, of a version newer than this code: refused
         assert third.event == "sale_paid"
         third.version = 9
         db.session.commit()
-        bad = {r.id for r in _rows() if r.payload.get("sale_id") == 999 or r.version == 9}
+        bad = {r.id for r in outbox_rows() if r.payload.get("sale_id") == 999 or r.version == 9}
         assert jobs.relay_outbox() == 7
     run_queued()
-    assert _stock(app_for, products["B20"]) == Decimal("22.000")  # the two good sales, once each
-    assert _stock(app_for, products["SUG"]) == Decimal("40.000")
+    assert stock_level(products["B20"]) == Decimal("22.000")  # the two good sales, once each
+    assert stock_level(products["SUG"]) == Decimal("40.000")
     with app.app_context():
-        assert {r.id for r in _rows() if r.acked_at is None} == bad
+        assert {r.id for r in outbox_rows() if r.acked_at is None} == bad
     # Each bad event went on alone, as `deliver` of its own envelope, which RQ retries and then keeps failed.
     scheduled = ScheduledJobRegistry("default", connection=queue_connection()).get_job_ids()
     alone = [Job.fetch(i, connection=queue_connection()) for i in scheduled]
@@ -116,11 +106,11 @@ def test_one_bad_event_in_a_batch_neither_blocks_nor_doubles_the_others(app, app
     with app.app_context():
         assert outbox.relay(ack_timeout=NOW) == 2  # unacknowledged: re-sent, the good ones never again
     run_queued()
-    assert _stock(app_for, products["B20"]) == Decimal("22.000")
+    assert stock_level(products["B20"]) == Decimal("22.000")
     assert _sale_movements(app_for, products["B20"]) == 2
 
 
-def test_a_batch_still_queued_is_not_re_sent_and_one_lost_from_its_queue_is(app, app_for, products):
+def test_a_batch_still_queued_is_not_re_sent_and_one_lost_from_its_queue_is(app, products):
     with app.app_context():
         _sell(products, 3)
         assert jobs.relay_outbox() == 6
@@ -128,11 +118,11 @@ def test_a_batch_still_queued_is_not_re_sent_and_one_lost_from_its_queue_is(app,
         for name in ("default", "reporting"):  # what a full Redis left: job hashes, empty queues
             queue_connection().delete(f"rq:queue:{name}")
         assert outbox.relay(ack_timeout=NOW) == 6
-        assert [row.attempts for row in _rows()] == [2] * 6
+        assert [row.attempts for row in outbox_rows()] == [2] * 6
     run_queued()
-    assert _stock(app_for, products["B20"]) == Decimal("21.000")
+    assert stock_level(products["B20"]) == Decimal("21.000")
     with app.app_context():
-        assert all(row.acked_at is not None for row in _rows())
+        assert all(row.acked_at is not None for row in outbox_rows())
 
 
 def test_a_commit_kicks_a_relay_unless_one_waits_and_a_starting_relay_rearms_the_kick(app, products):
@@ -144,7 +134,7 @@ def test_a_commit_kicks_a_relay_unless_one_waits_and_a_starting_relay_rearms_the
         assert len(queued("payments-high")) == 2
 
 
-def test_a_full_relay_kicks_the_next_one_so_a_backlog_drains_without_the_schedule(app, app_for, products):
+def test_a_full_relay_kicks_the_next_one_so_a_backlog_drains_without_the_schedule(app, products):
     with app.app_context():
         _sell(products, 3)
         queue_connection().delete("rq:queue:payments-high")  # the kicked relay: not wanted here
@@ -152,6 +142,6 @@ def test_a_full_relay_kicks_the_next_one_so_a_backlog_drains_without_the_schedul
         assert [job.func for job in queued("payments-high")] == [jobs.relay_outbox]
     run_queued()  # that relay sends the last two rows; it found fewer than a full batch: no more kicks
     assert queued("payments-high") == []
-    assert _stock(app_for, products["B20"]) == Decimal("21.000")
+    assert stock_level(products["B20"]) == Decimal("21.000")
     with app.app_context():
-        assert all(row.acked_at is not None for row in _rows())
+        assert all(row.acked_at is not None for row in outbox_rows())

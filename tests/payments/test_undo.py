@@ -15,6 +15,7 @@ from payments import jobs
 from payments.models import OutboxEvent, Refund, Sale, db
 from support.jobs import run_queued
 from support.problems import assert_problem
+from support.products import stock_level
 
 STAFF = 7
 
@@ -24,14 +25,6 @@ def _deliver(app) -> None:
     with app.app_context():
         jobs.relay_outbox()
     run_queued()
-
-
-def _stock(app_for, product_id: int) -> Decimal:
-    from inventory.models import Product
-    from inventory.models import db as inventory_db
-
-    with app_for("inventory").app_context():
-        return inventory_db.session.get(Product, product_id).stock_level
 
 
 def _movements(app_for, product_id: int) -> list[tuple[str, Decimal]]:
@@ -100,14 +93,14 @@ def _refund(app, headers, sale_id, lines=None, key=None, channel="cash"):
 def test_two_devices_voiding_at_once_put_stock_back_once(app, app_for, auth, post_sale, products):
     sale = _sale(post_sale, products)
     _deliver(app)
-    assert _stock(app_for, products["B20"]) == Decimal("22.000")
+    assert stock_level(products["B20"]) == Decimal("22.000")
     results = _at_once([_void(app, auth(), sale["id"]), _void(app, auth(user_id=2), sale["id"])])
     assert [status for status, _ in results] == [200, 200]
     assert {body["status"] for _, body in results} == {"voided"}
     assert results[0][1]["void_reason"] == "rang up twice"
     _deliver(app)
     _deliver(app)  # a second relay and run change nothing either
-    assert _stock(app_for, products["B20"]) == Decimal("24.000")
+    assert stock_level(products["B20"]) == Decimal("24.000")
     assert _movements(app_for, products["B20"]) == [("sale", Decimal("-2.000")), ("return", Decimal("2.000"))]
     assert _events(app, "sale_voided") == 1
     # Still listed, marked voided, and out of the sales that count.
@@ -115,7 +108,7 @@ def test_two_devices_voiding_at_once_put_stock_back_once(app, app_for, auth, pos
     assert [(s["id"], s["status"]) for s in listed["items"]] == [(sale["id"], "voided")]
 
 
-def test_the_seller_voids_within_the_owner_window_only(app, app_for, auth, client, post_sale, products):
+def test_the_seller_voids_within_the_owner_window_only(app, auth, client, post_sale, products):
     staff = auth("staff", ("water",), STAFF)
     mine = _sale(post_sale, products, headers=staff)
     other = _sale(post_sale, products, "1")
@@ -157,7 +150,7 @@ def test_the_seller_voids_within_the_owner_window_only(app, app_for, auth, clien
     assert _events(app, "sale_voided") == 1
 
 
-def test_refunds_from_two_devices_never_pass_what_was_paid(app, app_for, auth, post_sale, products):
+def test_refunds_from_two_devices_never_pass_what_was_paid(app, auth, post_sale, products):
     sale = _sale(post_sale, products, "3")
     line = sale["lines"][0]["id"]
     _deliver(app)
@@ -172,7 +165,7 @@ def test_refunds_from_two_devices_never_pass_what_was_paid(app, app_for, auth, p
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.sum(Refund.amount))) == Decimal("1350.00")
     _deliver(app)
-    assert _stock(app_for, products["B20"]) == Decimal("24.000")
+    assert stock_level(products["B20"]) == Decimal("24.000")
     detail = app.test_client().get(f"/api/payments/sales/{sale['id']}", headers=auth()).get_json()
     assert (detail["refunded"], detail["lines"][0]["refunded_quantity"]) == ("1350.00", "3.000")
 
@@ -190,7 +183,7 @@ def test_a_damaged_return_is_written_off_and_a_replay_refunds_once(app, app_for,
     assert _refund(app, auth(), sale["id"], lines, key)() == first  # and a later replay too
     assert first[1]["lines"][0]["damaged"] is True and first[1]["amount"] == "450.00"
     _deliver(app)
-    assert _stock(app_for, products["B20"]) == Decimal("22.000")  # back in, then written off
+    assert stock_level(products["B20"]) == Decimal("22.000")  # back in, then written off
     assert _movements(app_for, products["B20"])[1:] == [
         ("return", Decimal("1.000")),
         ("write_off", Decimal("-1.000")),

@@ -4,6 +4,7 @@ movement, so a product's stock_level always equals its ledger. No test sets stoc
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from flask import current_app, has_app_context
 
@@ -49,3 +50,11 @@ def product_with_stock(
         product = make()
         db.session.expunge(product)
         return product
+
+
+def stock_level(product_id: int) -> Decimal:
+    """A product's stock level as inventory holds it now (read in inventory's own app)."""
+    from inventory.models import Product, db
+
+    with service_app("inventory").app_context():
+        return db.session.get(Product, product_id).stock_level
