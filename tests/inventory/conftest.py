@@ -55,3 +55,13 @@ def make_product(app, owner):
         )
 
     return make
+
+
+def apply_in_child(apply, payload, start, results) -> None:
+    """`apply(payload)` in a second OS process, its own app and connections, as a real worker
+    would run it; waits on `start` so the processes race, and puts what it returns on `results`."""
+    from inventory.app import create_app
+
+    with create_app().app_context():
+        start.wait(30)
+        results.put(apply(payload))

@@ -15,6 +15,8 @@ from inventory import services
 from inventory.jobs import apply_sale_movements, apply_sales_movements
 from inventory.models import Product, StockMovement, db
 
+from .conftest import apply_in_child
+
 
 def sale(sale_id, *lines, business="retail") -> SalePaid:
     return SalePaid(sale_id, business, tuple(SoldLine(i, p, Decimal(q)) for i, p, q in lines))
@@ -62,15 +64,6 @@ def test_a_batch_with_a_product_of_another_business_changes_nothing(make_product
     assert (level(sugar.id), level(bottle.id), sale_movements()) == (Decimal("4.000"), Decimal("4.000"), [])
 
 
-def _apply_in_child(events, start, results) -> None:
-    """A second OS process, its own app and connections, as a real worker would be."""
-    from inventory.app import create_app
-
-    with create_app().app_context():
-        start.wait(30)
-        results.put(apply_sales_movements(events))
-
-
 def test_two_workers_applying_overlapping_batches_move_each_line_once(make_product):
     products = [make_product(sku=f"P{i}", stock="50") for i in range(3)]
     events = [sale(100 + n, *[(10 * n + i, p.id, "1") for i, p in enumerate(products)]) for n in range(6)]
@@ -78,7 +71,9 @@ def test_two_workers_applying_overlapping_batches_move_each_line_once(make_produ
     batches = (events[:4], list(reversed(events[2:])))
     ctx = multiprocessing.get_context("fork")
     start, results = ctx.Barrier(2), ctx.Queue()
-    workers = [ctx.Process(target=_apply_in_child, args=(b, start, results)) for b in batches]
+    workers = [
+        ctx.Process(target=apply_in_child, args=(apply_sales_movements, b, start, results)) for b in batches
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:

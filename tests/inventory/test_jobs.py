@@ -16,6 +16,8 @@ from inventory import services
 from inventory.jobs import apply_sale_movements
 from inventory.models import Product, StockMovement, db
 
+from .conftest import apply_in_child
+
 
 def sale_event(*lines, business="retail", sale_id=7) -> SalePaid:
     return SalePaid(sale_id, business, tuple(SoldLine(i, p, Decimal(q)) for i, p, q in lines))
@@ -99,21 +101,15 @@ def test_the_job_invalidates_the_cached_stock_poll(make_product, client, auth):
     assert client.get(url, headers=auth()).get_json()["items"][0]["stock_level"] == "6.000"
 
 
-def _apply_in_child(event, start, results) -> None:
-    """A second OS process, its own app and connections, as a real worker would be."""
-    from inventory.app import create_app
-
-    with create_app().app_context():
-        start.wait(30)
-        results.put(apply_sale_movements(event))
-
-
 def test_two_workers_racing_on_the_same_sale_move_stock_once(make_product):
     products = [make_product(sku=f"P{i}", stock="50") for i in range(4)]
     event = sale_event(*[(10 + i, p.id, "3") for i, p in enumerate(products)])
     ctx = multiprocessing.get_context("fork")
     start, results = ctx.Barrier(2), ctx.Queue()
-    workers = [ctx.Process(target=_apply_in_child, args=(event, start, results)) for _ in range(2)]
+    workers = [
+        ctx.Process(target=apply_in_child, args=(apply_sale_movements, event, start, results))
+        for _ in range(2)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
