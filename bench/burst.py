@@ -16,8 +16,6 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import os
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -25,11 +23,10 @@ from pathlib import Path
 
 import requests
 
-from bench.deployment import ROOT, PrivateServers, app_environment, process_environments
+from bench.deployment import PrivateServers, load_demo_data, small_stack
 from bench.harness import Context, Row, login, wrk
 from bench.memory import deployment_pids, memory_mb
 from support import database
-from support.stack import Stack, procfile
 
 AREA = "burst"
 COMMAND = "make bench BENCH=burst"
@@ -139,15 +136,9 @@ def run(ctx: Context) -> list[Row]:
         support.env.PG, support.env.REDIS = servers.pg_address, servers.redis_address
         os.environ.update(support.env.service_environment())
         database.recreate()
-        profile = {**app_environment(), "LOG_LEVEL": "WARNING"}
-        skip = {"scheduler"} if profile.get("WORKER_WITH_SCHEDULER") == "1" else set()
-        stack = Stack(only=tuple(name for name in procfile() if name not in skip))
-        stack.env.update(profile)
-        stack.process_env.update(process_environments())
-        stack.env.pop("PGAPPNAME", None)
+        stack = small_stack()
         stack.start()
-        for service in ("accounts", "inventory", "payments"):
-            subprocess.run([sys.executable, "-m", f"{service}.demo"], env=stack.env, check=True, cwd=ROOT)
+        load_demo_data(stack)
         bound.leave(os.getpid())  # the load generators started from here on are outside the group
         fresh = Context(
             url=stack.url,

@@ -15,6 +15,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -56,10 +57,30 @@ def process_environments() -> dict[str, dict[str, str]]:
     found = {}
     for name, service in services.items():
         env = {k: str(v) for k, v in (service.get("environment") or {}).items()}
-        own = {k: v for k, v in env.items() if common.get(k) != v and k != "WORKER_WITH_SCHEDULER"}
+        own = {k: v for k, v in env.items() if common.get(k) != v}
         if own:
             found[name] = own
     return found
+
+
+def small_stack():
+    """A support.stack.Stack (not started) with the small profile's app settings, inventory's own
+    among them, and the scheduler inside the worker process when the profile says so."""
+    from support.stack import Stack, procfile
+
+    profile = {**app_environment(), "LOG_LEVEL": "WARNING"}
+    skip = {"scheduler"} if profile.get("WORKER_WITH_SCHEDULER") == "1" else set()
+    stack = Stack(only=tuple(name for name in procfile() if name not in skip))
+    stack.env.update(profile)
+    stack.process_env.update(process_environments())
+    stack.env.pop("PGAPPNAME", None)  # the bench's own connections carry it (bench/memory.py)
+    return stack
+
+
+def load_demo_data(stack) -> None:
+    """The demo businesses, users and products the bench logs in with and sells."""
+    for service in ("accounts", "inventory", "payments"):
+        subprocess.run([sys.executable, "-m", f"{service}.demo"], env=stack.env, check=True, cwd=ROOT)
 
 
 def _unused_port() -> int:

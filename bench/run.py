@@ -10,7 +10,6 @@ import datetime as dt
 import importlib
 import os
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -63,7 +62,13 @@ def main(argv: list[str]) -> int:
     wanted = [area for arg in argv for area in arg.split(",") if area]
     areas = wanted or [a for a in AREAS if (ROOT / "bench" / f"{a}.py").exists()]
     sys.path[:0] = [str(ROOT / "services"), str(ROOT / "tests")]
-    from bench.deployment import PrivateServers, app_environment, process_environments
+    from bench.deployment import (
+        PrivateServers,
+        app_environment,
+        load_demo_data,
+        process_environments,
+        small_stack,
+    )
 
     # Its own PostgreSQL and Redis with the small profile's settings, started before support.env
     # reads where they are: their memory is part of the deployment's (bench/memory.py).
@@ -77,22 +82,15 @@ def main(argv: list[str]) -> int:
     try:
         from support import database
         from support.env import service_environment
-        from support.stack import Stack, procfile
 
         os.environ.update(service_environment())
         database.recreate()
         os.environ.update(profile)
         # The bench's own connections are told apart from the deployment's (bench/memory.py).
         os.environ["PGAPPNAME"] = BENCH_CLIENT
-        # The small profile forks the scheduler inside the worker process (WORKER_WITH_SCHEDULER).
-        skip = {"scheduler"} if profile.get("WORKER_WITH_SCHEDULER") == "1" else set()
-        stack = Stack(only=tuple(name for name in procfile() if name not in skip))
-        stack.env.update(profile)
-        stack.process_env.update(process_environments())
-        stack.env.pop("PGAPPNAME")
+        stack = small_stack()
         stack.start()
-        for service in ("accounts", "inventory", "payments"):
-            subprocess.run([sys.executable, "-m", f"{service}.demo"], env=stack.env, check=True, cwd=ROOT)
+        load_demo_data(stack)
         from bench.harness import login
 
         ctx = Context(
