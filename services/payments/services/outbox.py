@@ -199,19 +199,12 @@ def _job_in_flight(key: str) -> bool:
 
 def acknowledge(event_id: str) -> bool:
     """Every consumer applied the row `event_id`: it is delivered. False if unknown or already acked."""
-    if not event_id.isdigit():
-        return False
-    result = db.session.execute(
-        sa.update(OutboxEvent)
-        .where(OutboxEvent.id == int(event_id), OutboxEvent.acked_at.is_(None))
-        .values(acked_at=utcnow())
-    )
-    db.session.commit()
-    return result.rowcount == 1
+    return acknowledge_many([event_id]) == 1
 
 
 def acknowledge_many(event_ids: list[str]) -> int:
-    """acknowledge for several rows in one statement; returns how many were newly delivered."""
+    """Every consumer applied these rows: delivered, in one statement. Returns how many were newly
+    delivered (ids that are unknown, malformed or already acknowledged count for nothing)."""
     ids = sorted({int(event_id) for event_id in event_ids if event_id.isdigit()})
     if not ids:
         return 0
