@@ -14,6 +14,11 @@ from . import services
 log = logging.getLogger("tomtin.inventory.jobs")
 
 
+def _sale_lines(event: SalePaid | SaleVoided) -> list[services.SaleLine]:
+    """A sale event's lines as inventory's services take them."""
+    return [services.SaleLine(line.sale_line_id, line.product_id, line.quantity) for line in event.lines]
+
+
 @consumes(SalePaid)
 @service_job("inventory")
 def apply_sale_movements(event: SalePaid) -> int:
@@ -21,35 +26,21 @@ def apply_sale_movements(event: SalePaid) -> int:
 
     A line whose product is not one of the sale's business raises and changes nothing.
     """
-    lines = [services.SaleLine(line.sale_line_id, line.product_id, line.quantity) for line in event.lines]
-    return services.apply_sale(event.business, event.sale_id, lines)
+    return services.apply_sale(event.business, event.sale_id, _sale_lines(event))
 
 
 @batch_of(apply_sale_movements)
 @service_job("inventory")
 def apply_sales_movements(events: list[SalePaid]) -> int:
     """apply_sale_movements for several paid sales in one transaction: all or none, each line once."""
-    return services.apply_sales(
-        [
-            (
-                event.business,
-                event.sale_id,
-                [
-                    services.SaleLine(line.sale_line_id, line.product_id, line.quantity)
-                    for line in event.lines
-                ],
-            )
-            for event in events
-        ]
-    )
+    return services.apply_sales([(event.business, event.sale_id, _sale_lines(event)) for event in events])
 
 
 @consumes(SaleVoided)
 @service_job("inventory")
 def return_voided_stock(event: SaleVoided) -> int:
     """Put a voided sale's stock back, once per line however often the event arrives."""
-    lines = [services.SaleLine(line.sale_line_id, line.product_id, line.quantity) for line in event.lines]
-    return services.apply_void(event.business, event.sale_id, lines)
+    return services.apply_void(event.business, event.sale_id, _sale_lines(event))
 
 
 @consumes(SaleRefunded)
